@@ -1,0 +1,115 @@
+# bgp-agent — build, test, install.
+#
+#   make                 build build/bgp-bridge and build/bgp-agent
+#   make SANITIZE=1      the same with ASan + UBSan (into build-san/ unless BUILD is set)
+#   make deps            install every Debian package needed to build, test and run
+#   make test            unit + integration tests, then again under ASan/UBSan, then valgrind
+#   make unit            cmocka unit tests only (no root needed)
+#   make integration     integration tests in real network namespaces (root)
+#   make bench           benchmarks (print figures; not tests)
+#   make demo            the multi-node lab (see README)
+#   make install         DESTDIR=… PREFIX=… (default PREFIX=/usr)
+
+CC      ?= cc
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+SANFLAGS =
+endif
+
+PKGS     = libnl-3.0 libnl-route-3.0 libconfig jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral -Wpointer-arith -Wvla -Werror
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE \
+             -DBGP_AGENT_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+COMMON_SRC = $(wildcard common/*.c)
+CNI_SRC    = $(filter-out cni/main.c,$(wildcard cni/*.c))
+AGENT_SRC  = $(filter-out bgp-agent/main.c,$(wildcard bgp-agent/*.c))
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+COMMON_LIB = $(BUILD)/libcommon.a
+CNI_LIB    = $(BUILD)/libcni.a
+AGENT_LIB  = $(BUILD)/libagent.a
+UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+PREFIX  ?= /usr
+DESTDIR ?=
+CNI_BIN_DIR ?= /opt/cni/bin
+
+.PHONY: all clean deps test unit integration valgrind bench demo demo-down install check-root
+all: $(BUILD)/bgp-bridge $(BUILD)/bgp-agent
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Icni -Ibgp-agent -MMD -MP -c $< -o $@
+
+$(COMMON_LIB): $(call obj,$(COMMON_SRC))
+$(CNI_LIB): $(call obj,$(CNI_SRC))
+$(AGENT_LIB): $(call obj,$(AGENT_SRC))
+$(COMMON_LIB) $(CNI_LIB) $(AGENT_LIB):
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bgp-bridge: $(BUILD)/obj/cni/main.o $(CNI_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bgp-agent: $(BUILD)/obj/bgp-agent/main.o $(AGENT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Every unit test links against all three libraries; the linker takes only what it uses.
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(AGENT_LIB) $(CNI_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(BUILD) $(UNIT_BINS)
+
+check-root:
+	@[ "$$(id -u)" = 0 ] || { echo "make: this target needs root (network namespaces, FRR)" >&2; exit 1; }
+
+integration: check-root all
+	@BUILD_DIR=$(abspath $(BUILD)) tests/run-integration.sh $(T)
+
+valgrind: check-root all
+	@BUILD_DIR=$(abspath $(BUILD)) SUITE=valgrind tests/run-integration.sh
+
+# The whole suite: plain build, then ASan/UBSan build, then valgrind.
+test: check-root
+	@tests/run-all.sh
+
+bench: check-root all
+	@BUILD_DIR=$(abspath $(BUILD)) tests/bench/run.sh
+
+demo: deps all
+	@BUILD_DIR=$(abspath $(BUILD)) KEEP=$(KEEP) MODE=$(MODE) tests/lab/demo.sh
+
+demo-down:
+	@tests/lab/lab.sh down
+
+deps:
+	@.ci/deps.sh
+
+install: all
+	install -D -m 0755 $(BUILD)/bgp-bridge $(DESTDIR)$(CNI_BIN_DIR)/bgp-bridge
+	install -D -m 0755 $(BUILD)/bgp-agent $(DESTDIR)$(PREFIX)/sbin/bgp-agent
+	install -d $(DESTDIR)$(PREFIX)/share/bgp-agent/frr-templates
+	install -m 0644 frr-templates/* $(DESTDIR)$(PREFIX)/share/bgp-agent/frr-templates/
+	install -D -m 0644 config/agent.conf $(DESTDIR)$(PREFIX)/share/doc/bgp-agent/examples/agent.conf
+	install -D -m 0644 config/agent.conf $(DESTDIR)/etc/bgp-agent/agent.conf.example
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

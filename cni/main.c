@@ -1,0 +1,5 @@
+/* Placeholder until the CNI plugin lands. */
+int main(void)
+{
+	return 1;
+}
