@@ -90,7 +90,7 @@ test: check-root
 	@tests/run-all.sh
 
 bench: check-root all
-	@BUILD_DIR=$(abspath $(BUILD)) tests/bench/run.sh
+	@BUILD_DIR=$(abspath $(BUILD)) tests/bench/run.sh $(T)
 
 demo: deps all
 	@BUILD_DIR=$(abspath $(BUILD)) KEEP=$(KEEP) MODE=$(MODE) tests/lab/demo.sh
