@@ -1,0 +1,44 @@
+/* Parses bgpd's JSON (received over the vty socket) into plain structs:
+ * the best paths of `show bgp ipv4|ipv6 unicast json` as routes, and the
+ * cheap change counter (table version) used to skip fetching the full table
+ * in steady state. Parsing only: nothing here talks to FRR or the kernel. */
+#ifndef BGP_RIB_H
+#define BGP_RIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "route_set.h"
+
+/* The full tables (about 290 bytes per IPv4 prefix). */
+#define BGP_RIB_CMD_V4 "show bgp ipv4 unicast json"
+#define BGP_RIB_CMD_V6 "show bgp ipv6 unicast json"
+/* Small answers holding the table version of one address family. */
+#define BGP_RIB_VERSION_CMD_V4 "show bgp ipv4 unicast summary json"
+#define BGP_RIB_VERSION_CMD_V6 "show bgp ipv6 unicast summary json"
+
+struct bgp_rib_stats {
+	size_t prefixes;  /* prefixes in the JSON */
+	size_t routes;    /* routes appended (prefixes with a usable best path) */
+	size_t no_best;   /* prefixes without a valid best path (skipped) */
+	size_t bad_paths; /* paths whose next hop could not be used (logged) */
+	uint64_t table_version;
+};
+
+/* Appends one route per prefix with a best path: the best path's next hop and
+ * those of every valid "multipath" path (ECMP), metric ROUTE_METRIC_LEARNED.
+ * An IPv6 link-local next hop carries its interface name (BGP unnumbered,
+ * RFC 5549, also for IPv4 prefixes). Call route_set_sort() afterwards.
+ * json need not be NUL-terminated. Returns 0, or -1 with a message in err
+ * (e.g. "invalid JSON at line 1, column 5: ..."); stats may be NULL. */
+int bgp_rib_parse(const char *json, size_t len, struct route_set *out,
+		  struct bgp_rib_stats *stats, char *err, size_t errlen);
+
+/* Reads the table version from the answer of BGP_RIB_VERSION_CMD_V4/V6 (or of
+ * the full table). It changes whenever bgpd's best paths of that family change
+ * and stays the same in steady state. A missing BGP instance (no `router bgp`
+ * yet: FRR answers "{}") gives 0 and *version = 0. */
+int bgp_rib_parse_version(const char *json, size_t len, uint64_t *version,
+			  char *err, size_t errlen);
+
+#endif

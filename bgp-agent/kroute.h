@@ -1,0 +1,68 @@
+/* The kernel routing table through libnl-3: the agent's only writer of routes.
+ * Every read and write is restricted to one routing table AND one rtnetlink
+ * protocol number (the agent's own), so routes of other owners (zebra, the
+ * kernel, an admin) are never touched. Also a monitor socket the daemon polls
+ * to learn that a route of ours or a link changed. */
+#ifndef BGP_KROUTE_H
+#define BGP_KROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "route_set.h"
+
+struct kroute;
+struct kroute_monitor;
+
+/* Return codes (0 = success). */
+enum kroute_err {
+	KROUTE_OK = 0,
+	KROUTE_ERR_SOCKET = -1, /* could not open/talk to rtnetlink */
+	KROUTE_ERR_KERNEL = -2, /* the kernel refused (its message is logged) */
+	KROUTE_ERR_NOMEM = -3,
+	KROUTE_ERR_ARG = -4,    /* route cannot be expressed (e.g. unknown interface name) */
+};
+
+/* table: 1..2^32-1 (254 = main); protocol: our rtnetlink protocol number. */
+int kroute_open(struct kroute **kr, uint32_t table, uint8_t protocol);
+void kroute_close(struct kroute *kr);
+
+/* Reads every IPv4 and IPv6 route of our table and protocol into out (cleared
+ * first, sorted on return): gateways, interfaces, multipath next hops and
+ * IPv6 next hops of IPv4 routes (RTA_VIA). */
+int kroute_dump(struct kroute *kr, struct route_set *out);
+
+/* Create-or-replace one route (all of its next hops as one multipath route).
+ * Next hops with only an ifname get their ifindex resolved here. */
+int kroute_replace(struct kroute *kr, const struct route *r);
+/* Deletes our route for r->dst with r->metric; ENOENT/ESRCH count as success. */
+int kroute_delete(struct kroute *kr, const struct route *r);
+
+/* Applies n operations, pipelined (many requests in flight, then their
+ * acknowledgements), which is much faster than one round trip per route.
+ * results[i] (may be NULL) receives each operation's code; every failure is
+ * logged with the route and the kernel's message. Returns the number of
+ * failed operations, or a negative kroute_err if the socket itself failed. */
+int kroute_apply(struct kroute *kr, const struct route_op *ops, size_t n, int *results);
+
+/* The anchor for one of the node's own pod CIDRs (route_make_anchor()). */
+int kroute_anchor_install(struct kroute *kr, const struct prefix *dst);
+int kroute_anchor_remove(struct kroute *kr, const struct prefix *dst);
+
+/* --- monitor --------------------------------------------------------- */
+/* A separate socket subscribed to IPv4/IPv6 route and link events. */
+int kroute_monitor_open(struct kroute_monitor **m, uint32_t table, uint8_t protocol);
+/* Non-blocking fd to put in poll() for POLLIN. */
+int kroute_monitor_fd(const struct kroute_monitor *m);
+/* Reads every pending event. *routes_changed: a route of our table and
+ * protocol was deleted (also by us), or a route of another protocol replaced
+ * one in our table; *links_changed: a link appeared, disappeared or changed
+ * its up/running state. Also true after the socket overflowed (events lost:
+ * resync). Both are only set, never cleared. Returns 0 or a kroute_err. */
+int kroute_monitor_drain(struct kroute_monitor *m, bool *routes_changed, bool *links_changed);
+void kroute_monitor_close(struct kroute_monitor *m);
+
+const char *kroute_strerror(int err);
+
+#endif
