@@ -1,0 +1,327 @@
+#include "frr_apply.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "log.h"
+/* Until the render module's header lands, its contract (from the task brief). */
+#if __has_include("render_frr.h")
+#include "render_frr.h"
+#else
+int render_frr_config(const struct agent_config *cfg, char **out, FILE *err);
+#endif
+
+#define TICK_MS 1000
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 30000
+#define RELOAD_TIMEOUT_MS 30000
+#define MAX_LOGGED_LINES 40
+
+static void attempt(struct frr_apply *fa);
+
+static const char *const state_names[] = {
+	[FRR_STATE_UNKNOWN] = "unknown",
+	[FRR_STATE_DOWN] = "down",
+	[FRR_STATE_APPLYING] = "applying",
+	[FRR_STATE_APPLIED] = "applied",
+	[FRR_STATE_FAILED] = "failed",
+};
+
+const char *frr_apply_state_name(enum frr_apply_state s)
+{
+	return state_names[s];
+}
+
+/* Logs only transitions, so a long FRR outage is one line, not one per retry. */
+static void set_state(struct frr_apply *fa, enum frr_apply_state s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_state(struct frr_apply *fa, enum frr_apply_state s, const char *fmt, ...)
+{
+	va_list ap;
+	bool changed = fa->state != s;
+
+	va_start(ap, fmt);
+	vsnprintf(fa->last_result, sizeof(fa->last_result), fmt, ap);
+	va_end(ap);
+	if (!changed)
+		return;
+	fa->state = s;
+	fa->last_change = time(NULL);
+	if (s == FRR_STATE_FAILED || s == FRR_STATE_DOWN)
+		log_warnx("frr: %s", fa->last_result);
+	else if (s != FRR_STATE_APPLYING)
+		log_info("frr: %s", fa->last_result);
+}
+
+pid_t frr_bgpd_pid(const struct agent_config *cfg)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	char *text;
+	long pid;
+
+	config_vty_dir(cfg, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/bgpd.pid", dir);
+	text = read_whole_file(path, NULL);
+	if (text == NULL)
+		return 0;
+	pid = strtol(text, NULL, 10);
+	free(text);
+	if (pid <= 0 || kill((pid_t)pid, 0) != 0)
+		return 0;
+	return (pid_t)pid;
+}
+
+/* A pid file can outlive a crashed bgpd; the vty socket accepting a connection
+ * is what frr-reload.py (vtysh) needs. */
+static bool bgpd_reachable(const struct agent_config *cfg)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[PATH_MAX];
+	int fd, rc;
+
+	config_vty_dir(cfg, dir, sizeof(dir));
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/bgpd.vty", dir) >=
+	    sizeof(sa.sun_path))
+		return false;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc == 0;
+}
+
+static void render_desired(struct frr_apply *fa)
+{
+	char *errtext = NULL;
+	size_t errlen = 0;
+	FILE *err = open_memstream(&errtext, &errlen);
+	char *out = NULL;
+
+	free(fa->desired);
+	fa->desired = NULL;
+	if (err == NULL) {
+		log_error("open_memstream");
+		return;
+	}
+	if (render_frr_config(fa->cfg, &out, err) == 0)
+		fa->desired = out;
+	else
+		free(out);
+	fclose(err);
+	if (fa->desired == NULL)
+		set_state(fa, FRR_STATE_FAILED, "cannot render the FRR configuration: %s",
+			  errlen > 0 ? errtext : "(no detail)");
+	free(errtext);
+}
+
+static void schedule_retry(struct frr_apply *fa)
+{
+	fa->next_attempt_ms = monotonic_ms() + fa->backoff_ms;
+	fa->backoff_ms = fa->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : fa->backoff_ms * 2;
+}
+
+/* Lines of frr-reload.py's output: the --test diff at info (it is what changes
+ * in the router), anything else at debug. */
+static void log_output(const char *what, const char *text, bool as_info)
+{
+	const char *p = text;
+	int n = 0;
+
+	while (p != NULL && *p != '\0' && n < MAX_LOGGED_LINES) {
+		const char *nl = strchr(p, '\n');
+		int len = nl != NULL ? (int)(nl - p) : (int)strlen(p);
+
+		if (len > 0) {
+			if (as_info)
+				log_info("frr: %s: %.*s", what, len, p);
+			else
+				log_debug("frr: %s: %.*s", what, len, p);
+			n++;
+		}
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
+static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage);
+
+static void child_done(int fd, uint32_t events, void *arg)
+{
+	struct frr_apply *fa = arg;
+	char *out = NULL;
+	int code;
+
+	(void)fd;
+	(void)events;
+	event_loop_del(fa->loop, fa->child.pidfd);
+	code = child_finish(&fa->child, &out);
+	if (code != 0) {
+		log_output("frr-reload.py", out, false);
+		set_state(fa, FRR_STATE_FAILED, "frr-reload.py --%s failed (exit %d)%s%.300s",
+			  fa->stage == APPLY_TEST ? "test" : "reload", code,
+			  out != NULL && *out != '\0' ? ": " : "", out != NULL ? out : "");
+		fa->stage = APPLY_IDLE;
+		schedule_retry(fa);
+	} else if (fa->stage == APPLY_TEST) {
+		log_output("diff", out, true);
+		start_stage(fa, APPLY_RELOAD);
+	} else {
+		log_output("frr-reload.py", out, false);
+		free(fa->applied);
+		fa->applied = strdup(fa->desired);
+		fa->applied_pid = fa->attempt_pid;
+		fa->backoff_ms = BACKOFF_MIN_MS;
+		fa->n_applied++;
+		fa->stage = APPLY_IDLE;
+		set_state(fa, FRR_STATE_APPLIED, "configuration applied to bgpd pid %d",
+			  (int)fa->applied_pid);
+	}
+	free(out);
+}
+
+static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage)
+{
+	const struct agent_config *c = fa->cfg;
+	char *argv[10];
+	int n = 0;
+
+	argv[n++] = (char *)c->frr.reload_cmd;
+	argv[n++] = stage == APPLY_TEST ? "--test" : "--reload";
+	argv[n++] = "--stdout";
+	if (c->frr.pathspace[0] != '\0') {
+		argv[n++] = "--pathspace";
+		argv[n++] = (char *)c->frr.pathspace;
+	}
+	argv[n++] = (char *)c->frr.config_file;
+	argv[n] = NULL;
+	fa->stage = stage;
+	if (child_spawn(&fa->child, argv) != 0 ||
+	    event_loop_add(fa->loop, fa->child.pidfd, child_done, fa) != 0) {
+		child_kill(&fa->child);
+		fa->stage = APPLY_IDLE;
+		set_state(fa, FRR_STATE_FAILED, "cannot run %s", c->frr.reload_cmd);
+		schedule_retry(fa);
+		return;
+	}
+	fa->child_deadline_ms = monotonic_ms() + RELOAD_TIMEOUT_MS;
+}
+
+static bool frr_down(struct frr_apply *fa)
+{
+	fa->bgpd_pid = frr_bgpd_pid(fa->cfg);
+	if (fa->bgpd_pid != 0 && bgpd_reachable(fa->cfg))
+		return false;
+	set_state(fa, FRR_STATE_DOWN, "bgpd is not running (no pid or vty socket in %s%s%s); "
+		  "retrying with back-off", fa->cfg->frr.run_dir,
+		  fa->cfg->frr.pathspace[0] != '\0' ? "/" : "", fa->cfg->frr.pathspace);
+	schedule_retry(fa);
+	return true;
+}
+
+static void attempt(struct frr_apply *fa)
+{
+	if (fa->stage != APPLY_IDLE || fa->desired == NULL || frr_down(fa))
+		return;
+	if (fa->applied != NULL && fa->bgpd_pid == fa->applied_pid &&
+	    strcmp(fa->applied, fa->desired) == 0) {
+		fa->n_unchanged++;
+		fa->backoff_ms = BACKOFF_MIN_MS;
+		if (fa->state != FRR_STATE_APPLIED)
+			set_state(fa, FRR_STATE_APPLIED, "configuration unchanged; nothing sent");
+		return;
+	}
+	if (fa->applied_pid != 0 && fa->bgpd_pid != fa->applied_pid)
+		log_info("frr: bgpd restarted (pid %d -> %d); re-applying the configuration",
+			 (int)fa->applied_pid, (int)fa->bgpd_pid);
+	if (atomic_write_file(fa->cfg->frr.config_file, fa->desired, strlen(fa->desired),
+			      0640) != 0) {
+		set_state(fa, FRR_STATE_FAILED, "cannot write \"%s\": %s",
+			  fa->cfg->frr.config_file, strerror(errno));
+		schedule_retry(fa);
+		return;
+	}
+	fa->attempt_pid = fa->bgpd_pid;
+	set_state(fa, FRR_STATE_APPLYING, "applying %s", fa->cfg->frr.config_file);
+	start_stage(fa, APPLY_TEST);
+}
+
+static void on_tick(int fd, uint32_t events, void *arg)
+{
+	struct frr_apply *fa = arg;
+	uint64_t now = monotonic_ms();
+
+	(void)events;
+	timer_ack(fd);
+	if (fa->stage != APPLY_IDLE) {
+		if (now < fa->child_deadline_ms)
+			return;
+		event_loop_del(fa->loop, fa->child.pidfd);
+		child_kill(&fa->child);
+		fa->stage = APPLY_IDLE;
+		set_state(fa, FRR_STATE_FAILED, "frr-reload.py did not finish within %d s; killed",
+			  RELOAD_TIMEOUT_MS / 1000);
+		schedule_retry(fa);
+		return;
+	}
+	if (now >= fa->next_attempt_ms)
+		attempt(fa);
+}
+
+int frr_apply_init(struct frr_apply *fa, struct event_loop *loop, const struct agent_config *cfg)
+{
+	memset(fa, 0, sizeof(*fa));
+	fa->cfg = cfg;
+	fa->loop = loop;
+	fa->backoff_ms = BACKOFF_MIN_MS;
+	child_init(&fa->child);
+	fa->timer_fd = timer_create_fd();
+	if (fa->timer_fd < 0)
+		return -1;
+	if (timer_arm(fa->timer_fd, TICK_MS, TICK_MS) != 0 ||
+	    event_loop_add(loop, fa->timer_fd, on_tick, fa) != 0) {
+		close(fa->timer_fd);
+		fa->timer_fd = -1;
+		return -1;
+	}
+	render_desired(fa);
+	attempt(fa);
+	return 0;
+}
+
+void frr_apply_free(struct frr_apply *fa)
+{
+	if (child_running(&fa->child)) {
+		event_loop_del(fa->loop, fa->child.pidfd);
+		child_kill(&fa->child);
+	}
+	if (fa->timer_fd >= 0) {
+		event_loop_del(fa->loop, fa->timer_fd);
+		close(fa->timer_fd);
+	}
+	free(fa->desired);
+	free(fa->applied);
+	fa->desired = fa->applied = NULL;
+}
+
+void frr_apply_config_changed(struct frr_apply *fa)
+{
+	render_desired(fa);
+	fa->next_attempt_ms = 0;
+	fa->backoff_ms = BACKOFF_MIN_MS;
+	attempt(fa);
+}
+
+void frr_apply_poke(struct frr_apply *fa)
+{
+	fa->next_attempt_ms = 0;
+	if (fa->stage == APPLY_IDLE)
+		attempt(fa);
+}

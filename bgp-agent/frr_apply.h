@@ -1,0 +1,66 @@
+/* Applies the rendered FRR configuration to the running FRR: write the file
+ * atomically, `frr-reload.py --test`, then `--reload`, asynchronously (the
+ * event loop keeps reconciling routes meanwhile) and bounded in time.
+ *
+ * Nothing is sent when the render is byte-identical to the last one applied
+ * to the same bgpd process: reloading an unchanged config is where other
+ * projects flapped sessions. A new bgpd pid (FRR restarted) forces a re-apply.
+ * FRR not running: retry with exponential back-off (1 s .. 30 s), logging once
+ * per state change. */
+#ifndef BGP_AGENT_FRR_APPLY_H
+#define BGP_AGENT_FRR_APPLY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "child_process.h"
+#include "config.h"
+#include "event_loop.h"
+
+enum frr_apply_state {
+	FRR_STATE_UNKNOWN,
+	FRR_STATE_DOWN,         /* bgpd not running / vty not reachable */
+	FRR_STATE_APPLYING,     /* frr-reload.py running */
+	FRR_STATE_APPLIED,      /* running config == our render */
+	FRR_STATE_FAILED,       /* render or reload failed; see last_result */
+};
+
+enum frr_apply_stage { APPLY_IDLE, APPLY_TEST, APPLY_RELOAD };
+
+struct frr_apply {
+	const struct agent_config *cfg;
+	struct event_loop *loop;
+	int timer_fd;                /* 1 s tick: pid check, back-off, timeout */
+	struct child_process child;
+	enum frr_apply_stage stage;
+	uint64_t child_deadline_ms;
+	uint64_t next_attempt_ms;    /* back-off: no attempt before this */
+	unsigned backoff_ms;
+
+	char *desired;               /* current render (NULL: render failed) */
+	char *applied;               /* last render applied successfully */
+	pid_t applied_pid;           /* bgpd it was applied to */
+	pid_t bgpd_pid;              /* last seen */
+	pid_t attempt_pid;
+
+	enum frr_apply_state state;
+	char last_result[512];       /* human-readable outcome of the last attempt */
+	time_t last_change;          /* wall clock of the last state change */
+	unsigned n_applied;          /* reloads sent */
+	unsigned n_unchanged;        /* attempts that sent nothing */
+};
+
+/* Renders cfg and starts applying it. 0, or -1 when the timer cannot be made. */
+int frr_apply_init(struct frr_apply *fa, struct event_loop *loop, const struct agent_config *cfg);
+void frr_apply_free(struct frr_apply *fa);
+/* After a config reload: re-render; applies only when the text changed. */
+void frr_apply_config_changed(struct frr_apply *fa);
+/* Someone (the route poller) saw bgpd go away or come back: check now. */
+void frr_apply_poke(struct frr_apply *fa);
+const char *frr_apply_state_name(enum frr_apply_state s);
+/* bgpd's pid from <vty_dir>/bgpd.pid, 0 when absent. */
+pid_t frr_bgpd_pid(const struct agent_config *cfg);
+
+#endif
