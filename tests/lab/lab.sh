@@ -1,0 +1,314 @@
+#!/bin/bash
+# The multi-node lab: the classic "pod networking" topology inside network
+# namespaces, with BGP instead of static routes.
+#
+#   lan    an L2 switch (bridge br0) for the node network 192.168.1.0/24
+#   tor    top-of-rack router 192.168.1.1, FRR AS 65000, dynamic neighbors
+#          (`bgp listen range`): nodes join without any change on it
+#   nodeN  192.168.1.(10+N), pod CIDR 10.244.N.0/24 (+ fd00:10:244:N::/64 with
+#          DUALSTACK=1), its own FRR (zebra + bgpd, pathspace = namespace name)
+#          and its own bgp-agent; AS 65000+N in ToR mode
+#   nodeN-podM  a pod: a namespace wired up by the bgp-bridge CNI plugin,
+#          called exactly as a container runtime does
+#
+# MODE=mesh leaves out the ToR: the nodes form an iBGP full mesh in AS 64512
+# (the Calico "node-to-node mesh" model). iBGP keeps each route's next hop at
+# the node that owns the pod CIDR, so traffic goes straight node to node, and
+# iBGP never passes a route on to a third peer, so a node that leaves takes its
+# routes with it without any path hunting over the others.
+#
+# usage: lab.sh up | down | status | node-add N | pod-add NODE POD
+#               | agent-start NODE | agent-stop NODE | converged
+# environment: LAB (instance name and namespace prefix, default "bgplab"),
+#   MODE=tor|mesh, DUALSTACK=0|1, NODES (default 3), BUILD_DIR.
+#
+# Everything of a lab instance is recorded under /run/bgp-lab/$LAB, so the lab
+# outlives this script (`make demo KEEP=1`) and `lab.sh down` removes exactly
+# what `up` created. Other scripts may `source` this file to use the lab_*
+# functions; they then share the caller's testlib.sh.
+#
+# Safety: every address lives inside the lab's namespaces; the root namespace
+# is never configured.
+
+LAB=${LAB:-bgplab}
+if ! declare -F ok >/dev/null; then
+	# shellcheck source=../lib/testlib.sh
+	source "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
+fi
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_STATE=/run/bgp-lab/$LAB
+LAB_TEMPLATES=${LAB_TEMPLATES:-$REPO/frr-templates}
+LAB_PROTO=52
+
+# --- addressing plan --------------------------------------------------------
+node_addr() { echo "192.168.1.$((10 + $1))"; }
+node_addr6() { echo "fd00:192:168:1::$((10 + $1))"; }
+pod_cidr() { echo "10.244.$1.0/24"; }
+pod_cidr6() { echo "fd00:10:244:$1::/64"; }
+node_asn() { if [ "$MODE" = mesh ]; then echo 64512; else echo $((65000 + $1)); fi; }
+
+lab_log() { echo "lab[$LAB]: $*" >&2; }
+lab_die() { lab_log "error: $*"; return 1; }
+
+# --- state ----------------------------------------------------------------
+lab_save_env() {
+	printf 'MODE=%q\nDUALSTACK=%q\nBUILD_DIR=%q\n' "$MODE" "$DUALSTACK" "$BUILD_DIR" \
+		>"$LAB_STATE/lab.env"
+}
+lab_load_env() {
+	[ -f "$LAB_STATE/lab.env" ] || return 1
+	# shellcheck disable=SC1091
+	. "$LAB_STATE/lab.env"
+}
+lab_nodes() { cat "$LAB_STATE/nodes" 2>/dev/null; }
+lab_pods() { cat "$LAB_STATE/pods" 2>/dev/null; }
+# lab_ns_add NAME: a namespace of this lab, recorded for `down`.
+lab_ns_add() {
+	echo "$(ns "$1")" >>"$LAB_STATE/namespaces"
+	ns_add "$1" || return 1
+	nsx "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
+
+# render TEMPLATE KEY=VALUE...: replaces every @KEY@ in TEMPLATE.
+render() {
+	local text kv
+	text=$(cat "$1") || return 1
+	shift
+	for kv in "$@"; do text=${text//@${kv%%=*}@/${kv#*=}}; done
+	printf '%s\n' "$text"
+}
+
+# --- agent configuration ----------------------------------------------------
+peer_entry() { # NAME ADDRESS ASN-OR-internal
+	if [ "$3" = internal ]; then
+		printf '  { name = "%s"; address = "%s"; remote_as = "internal"; hold_time = 9; keepalive = 3; }' "$1" "$2"
+	else
+		printf '  { name = "%s"; address = "%s"; asn = %s; hold_time = 9; keepalive = 3; }' "$1" "$2" "$3"
+	fi
+}
+# join_lines ITEM...: the items as one libconfig list body (comma + newline).
+join_lines() {
+	local out="" item
+	for item; do out+="${out:+,$'\n'}$item"; done
+	printf '%s' "$out"
+}
+lab_peers() { # N: the peer list of node N
+	local n=$1 m peers=()
+	if [ "$MODE" = mesh ]; then
+		for m in $(seq 1 "$LAB_MESH_SIZE"); do
+			[ "$m" = "$n" ] && continue
+			peers+=("$(peer_entry "node$m" "$(node_addr "$m")" internal)")
+			[ "$DUALSTACK" = 1 ] && peers+=("$(peer_entry "node$m-v6" "$(node_addr6 "$m")" internal)")
+		done
+	else
+		peers+=("$(peer_entry tor 192.168.1.1 65000)")
+		[ "$DUALSTACK" = 1 ] && peers+=("$(peer_entry tor-v6 fd00:192:168:1::1 65000)")
+	fi
+	join_lines "${peers[@]}"
+}
+lab_agent_conf() { # N
+	local n=$1 cidrs clusters
+	cidrs="\"$(pod_cidr "$n")\""
+	clusters='"10.244.0.0/16"'
+	if [ "$DUALSTACK" = 1 ]; then
+		cidrs="$cidrs, \"$(pod_cidr6 "$n")\""
+		clusters="$clusters, \"fd00:10:244::/48\""
+	fi
+	render "$LAB_DIR/agent.conf.tmpl" NAME="node$n" ADDRESS="$(node_addr "$n")" \
+		ASN="$(node_asn "$n")" POD_CIDRS="$cidrs" CLUSTER_CIDRS="$clusters" \
+		PEERS="$(lab_peers "$n")" NS="$(ns "node$n")" STATE="$LAB_STATE/node$n" \
+		TEMPLATES="$LAB_TEMPLATES" NETWORK="$LAB-node$n"
+}
+
+# --- processes ----------------------------------------------------------------
+lab_agent_start() { # NODE
+	local st=$LAB_STATE/$1
+	# ip netns exec execs the agent, so $! is the agent's own pid. setsid
+	# detaches it from the caller's terminal and process group (KEEP=1).
+	setsid ip netns exec "$(ns "$1")" "$BUILD_DIR/bgp-agent" run -c "$st/agent.conf" \
+		>>"$st/agent.log" 2>&1 </dev/null &
+	echo $! >"$st/agent.pid"
+}
+lab_agent_pid() { cat "$LAB_STATE/$1/agent.pid" 2>/dev/null; }
+lab_agent_stop() { # NODE [SIGNAL]
+	local pid; pid=$(lab_agent_pid "$1") || return 0
+	kill -"${2:-TERM}" "$pid" 2>/dev/null || return 0
+	wait_until 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null
+	rm -f "$LAB_STATE/$1/agent.pid"
+}
+
+# --- topology ---------------------------------------------------------------
+lab_lan_up() {
+	lab_ns_add lan && ns_bridge lan br0
+}
+# lab_attach NAME IFACE: a veth from NAME (as eth0) to the lan switch.
+lab_attach() {
+	ns_link "$1" eth0 lan "p-$1" && ip -n "$(ns lan)" link set "p-$1" master br0
+}
+lab_tor_up() {
+	lab_ns_add tor && lab_attach tor || return 1
+	ip -n "$(ns tor)" addr add 192.168.1.1/24 dev eth0
+	ip -n "$(ns tor)" addr add fd00:192:168:1::1/64 dev eth0 nodad
+	frr_start tor "$LAB_DIR/tor-frr.conf"
+}
+lab_node_up() { # N
+	local n=$1 name=node$1 st=$LAB_STATE/node$1
+	mkdir -p "$st/net.d" "$st/pods" || return 1
+	lab_ns_add "$name" && lab_attach "$name" || return 1
+	ip -n "$(ns "$name")" addr add "$(node_addr "$n")/24" dev eth0
+	[ "$DUALSTACK" = 1 ] && ip -n "$(ns "$name")" addr add "$(node_addr6 "$n")/64" dev eth0 nodad
+	render "$LAB_DIR/node-frr.conf.tmpl" NAME="$name" >"$st/frr-bootstrap.conf"
+	# bgpd -n: FRR never installs BGP routes itself; the agent is their only writer.
+	frr_start "$name" "$st/frr-bootstrap.conf" -n || return 1
+	lab_agent_conf "$n" >"$st/agent.conf"
+	echo "$n" >>"$LAB_STATE/nodes"
+	lab_agent_start "$name"
+}
+
+lab_up() {
+	need_root
+	[ -x "$BUILD_DIR/bgp-agent" ] || lab_die "no $BUILD_DIR/bgp-agent (run make)" || return 1
+	[ -e "$LAB_STATE" ] && { lab_die "lab '$LAB' is already up (lab.sh down first)"; return 1; }
+	mkdir -p "$LAB_STATE" && lab_save_env
+	LAB_MESH_SIZE=${NODES:-3}
+	echo "$LAB_MESH_SIZE" >"$LAB_STATE/mesh-size"
+	lab_lan_up || return 1
+	if [ "$MODE" != mesh ]; then lab_tor_up || return 1; fi
+	local n
+	for n in $(seq 1 "$LAB_MESH_SIZE"); do lab_node_up "$n" || return 1; done
+}
+
+lab_node_add() { # N: a node that joins a running lab
+	[ "$MODE" = mesh ] && { lab_die "node-add needs the ToR (MODE=tor): a mesh changes every node's peers"; return 1; }
+	lab_node_up "$1"
+}
+
+# lab_pod_add NODE POD: creates pod namespace NODE-POD and runs the CNI ADD for
+# it in NODE, with the plugin config from the conflist the node's agent wrote.
+lab_pod_add() {
+	local node=$1 pod=$1-$2 st=$LAB_STATE/$1 conf type bin pns
+	conf=$st/net.d/10-bgp-bridge.conflist
+	pns=$(ns "$pod")
+	wait_until 20 test -s "$conf" || { lab_die "$node: agent wrote no $conf"; return 1; }
+	type=$(jq -r '.plugins[0].type' "$conf") || return 1
+	bin=$(PATH="$BUILD_DIR:/opt/cni/bin:/usr/lib/cni" command -v "$type") ||
+		{ lab_die "CNI plugin '$type' not found"; return 1; }
+	echo "$pns" >>"$LAB_STATE/namespaces"
+	ip netns add "$pns" && ip -n "$pns" link set lo up || return 1
+	jq -c '.plugins[0] + {name: .name, cniVersion: .cniVersion}' "$conf" >"$st/pods/$2.stdin"
+	ip netns exec "$(ns "$node")" env CNI_COMMAND=ADD CNI_CONTAINERID="$pns" \
+		CNI_NETNS="/var/run/netns/$pns" CNI_IFNAME=eth0 \
+		CNI_PATH="$(dirname "$bin"):/opt/cni/bin:/usr/lib/cni" \
+		"$bin" <"$st/pods/$2.stdin" >"$st/pods/$2.result" ||
+		{ lab_die "CNI ADD for $pod failed: $(cat "$st/pods/$2.result")"; return 1; }
+	jq -r '.ips[].address' "$st/pods/$2.result" | grep -v : | head -n1 | cut -d/ -f1 >"$st/pods/$2.ip"
+	jq -r '.ips[].address' "$st/pods/$2.result" | grep : | head -n1 | cut -d/ -f1 >"$st/pods/$2.ip6"
+	echo "$pod" >>"$LAB_STATE/pods"
+}
+# lab_pod_ip POD [6]: the pod's address ("node1-pod1").
+lab_pod_ip() { cat "$LAB_STATE/${1%%-*}/pods/${1#*-}.ip${2:-}"; }
+# lab_ping SRC DST [6]: one ping from pod SRC to pod DST.
+lab_ping() {
+	local cmd=ping; [ "${3:-}" = 6 ] && cmd="ping -6"
+	ip netns exec "$(ns "$1")" $cmd -c 1 -W 2 -q "$(lab_pod_ip "$2" "${3:-}")" >/dev/null 2>&1
+}
+
+# --- convergence ------------------------------------------------------------
+# lab_has_route NODE PREFIX: the node's kernel has PREFIX from the agent.
+lab_has_route() {
+	[ -n "$(ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2" 2>/dev/null)" ]
+}
+# lab_converged: every node has an agent route to every other node's pod CIDR(s).
+lab_converged() {
+	local a b
+	for a in $(lab_nodes); do
+		for b in $(lab_nodes); do
+			[ "$a" = "$b" ] && continue
+			lab_has_route "node$a" "$(pod_cidr "$b")" || return 1
+			if [ "$DUALSTACK" = 1 ]; then
+				[ -n "$(ip -n "$(ns "node$a")" -6 route show proto "$LAB_PROTO" exact "$(pod_cidr6 "$b")")" ] || return 1
+			fi
+		done
+	done
+}
+# The protocol as `ip` can show it: the name when rt_protos knows it.
+lab_proto_name() {
+	if ip -n "$(ns lan)" route show proto bgp-agent >/dev/null 2>&1; then echo bgp-agent; else echo "$LAB_PROTO"; fi
+}
+
+# --- teardown ---------------------------------------------------------------
+# Namespaces of this lab: the recorded ones, plus any that match the lab's
+# naming scheme (a crashed `up` may not have recorded its last one).
+lab_namespaces() {
+	{
+		cat "$LAB_STATE/namespaces" 2>/dev/null
+		ip netns list 2>/dev/null | awk '{print $1}' |
+			grep -E "^${LAB}-(lan|tor[0-9]*|rogue|rr[0-9]*|node[0-9]+(-pod[0-9]+)?)$"
+	} | sort -u
+}
+lab_down() {
+	local n p list
+	list=$(lab_namespaces)
+	for n in $list; do
+		for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null; done
+	done
+	[ -n "$list" ] && sleep 0.3
+	for n in $list; do
+		for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		ip netns del "$n" 2>/dev/null
+		rm -rf "/var/run/frr/$n" "/etc/frr/$n"
+	done
+	for n in $(lab_nodes); do rm -rf "/var/lib/cni/networks/$LAB-node$n"; done
+	rm -rf "$LAB_STATE"
+	rmdir /run/bgp-lab 2>/dev/null
+	return 0
+}
+
+lab_status() {
+	local n
+	if ! lab_load_env; then echo "lab '$LAB': not running"; return 1; fi
+	echo "lab '$LAB': mode $MODE, dualstack $DUALSTACK, state in $LAB_STATE"
+	echo "namespaces: $(lab_namespaces | tr '\n' ' ')"
+	for n in $(lab_nodes); do
+		if kill -0 "$(lab_agent_pid "node$n")" 2>/dev/null; then
+			echo "node$n: agent pid $(lab_agent_pid "node$n")"
+		else
+			echo "node$n: agent NOT running (log: $LAB_STATE/node$n/agent.log)"
+		fi
+	done
+	if [ "$MODE" != mesh ]; then vty tor "show bgp summary"; fi
+	if lab_converged; then echo "routes: converged"; else echo "routes: NOT converged"; fi
+}
+
+lab_main() {
+	local cmd=${1:-}
+	shift || true
+	trap - EXIT # the lab outlives this script; `down` cleans from the state dir
+	MODE=${MODE:-tor} DUALSTACK=${DUALSTACK:-0}
+	case "$cmd" in
+	up)
+		if ! lab_up; then
+			lab_log "up failed; tearing down"
+			lab_down
+			return 1
+		fi ;;
+	down) lab_down ;;
+	status) lab_status ;;
+	converged) lab_load_env && lab_converged ;;
+	node-add) lab_load_env && lab_node_add "$@" ;;
+	pod-add) lab_load_env && lab_pod_add "$@" && lab_pod_ip "$1-$2" ;;
+	agent-start) lab_load_env && lab_agent_start "$@" ;;
+	agent-stop) lab_load_env && lab_agent_stop "$@" ;;
+	*)
+		sed -n 's/^# usage: /usage: /p; s/^#   *\(.*\)$/  \1/p' "${BASH_SOURCE[0]}" | head -n 4 >&2
+		return 2 ;;
+	esac
+}
+
+MODE=${MODE:-tor}
+DUALSTACK=${DUALSTACK:-0}
+LAB_MESH_SIZE=$(cat "$LAB_STATE/mesh-size" 2>/dev/null || echo "${NODES:-3}")
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	lab_main "$@"
+	exit $?
+fi
