@@ -1,0 +1,402 @@
+#include "reconcile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bgp_rib.h"
+#include "log.h"
+
+#define VTY_POLL_TIMEOUT_MS 2000
+#define VTY_FETCH_TIMEOUT_MS 10000
+#define PEERS_REFRESH_MS 1000 /* while waiting for End-of-RIB */
+
+static const char *const rib_cmd[BGP_AF_COUNT] = { BGP_RIB_CMD_V4, BGP_RIB_CMD_V6 };
+static const char *const version_cmd[BGP_AF_COUNT] = { BGP_RIB_VERSION_CMD_V4,
+						       BGP_RIB_VERSION_CMD_V6 };
+static const int af_family[BGP_AF_COUNT] = { AF_INET, AF_INET6 };
+
+static void cycle(struct reconciler *r);
+
+/* Only the families the cluster uses are polled: importing is limited to the
+ * cluster pod CIDRs anyway. */
+static bool af_in_use(const struct reconciler *r, enum bgp_af af)
+{
+	for (size_t i = 0; i < r->cfg->cluster.n_pod_cidrs; i++)
+		if (r->cfg->cluster.pod_cidrs[i].addr.family == af_family[af])
+			return true;
+	return false;
+}
+
+static void restart_grace(struct reconciler *r, const char *why)
+{
+	r->sweep_allowed = false;
+	r->have_rib = false;
+	r->grace_start_ms = monotonic_ms();
+	snprintf(r->sweep_reason, sizeof(r->sweep_reason),
+		 "waiting for End-of-RIB from every peer (%s)", why);
+}
+
+static void set_bgpd_up(struct reconciler *r, bool up)
+{
+	if (r->bgpd_up == up)
+		return;
+	r->bgpd_up = up;
+	if (up) {
+		log_info("routes: connected to bgpd; stale routes are kept until every peer "
+			 "sent End-of-RIB or %u s passed", r->cfg->kernel.grace_period);
+		restart_grace(r, "bgpd (re)started");
+		memset(r->version, 0, sizeof(r->version));
+		r->need_fetch = true;
+	} else {
+		log_warnx("routes: lost bgpd; installed routes are kept as they are");
+	}
+	if (r->bgpd_changed != NULL)
+		r->bgpd_changed(r->bgpd_changed_arg, up);
+}
+
+/* One command on the persistent bgpd connection; reconnects as needed. */
+static int vty_run(struct reconciler *r, const char *cmd, int timeout_ms)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	if (r->vty.fd < 0) {
+		config_vty_dir(r->cfg, dir, sizeof(dir));
+		if (frr_vty_connect(&r->vty, dir, "bgpd", timeout_ms) != FRR_VTY_OK) {
+			set_bgpd_up(r, false);
+			return -1;
+		}
+	}
+	r->vty.timeout_ms = timeout_ms;
+	rc = frr_vty_command(&r->vty, cmd, &r->reply);
+	if (rc != FRR_VTY_OK) {
+		log_debug("routes: \"%s\": %s", cmd, frr_vty_strerror(rc));
+		frr_vty_close(&r->vty);
+		set_bgpd_up(r, false);
+		return -1;
+	}
+	set_bgpd_up(r, true);
+	return 0;
+}
+
+static void poll_versions(struct reconciler *r)
+{
+	char err[256];
+
+	for (int af = 0; af < BGP_AF_COUNT; af++) {
+		uint64_t v;
+
+		if (!af_in_use(r, af))
+			continue;
+		if (vty_run(r, version_cmd[af], VTY_POLL_TIMEOUT_MS) != 0)
+			return;
+		if (bgp_rib_parse_version(r->reply.out, r->reply.len, &v, err, sizeof(err)) != 0) {
+			log_warnx("routes: bgpd table version: %s", err);
+			continue;
+		}
+		if (v != r->version[af])
+			r->need_fetch = true;
+		r->version[af] = v;
+	}
+}
+
+static int fetch_rib(struct reconciler *r)
+{
+	struct route_set fresh;
+	char err[256];
+	int rc = -1;
+
+	route_set_init(&fresh);
+	for (int af = 0; af < BGP_AF_COUNT; af++) {
+		if (!af_in_use(r, af))
+			continue;
+		if (vty_run(r, rib_cmd[af], VTY_FETCH_TIMEOUT_MS) != 0)
+			goto out;
+		if (bgp_rib_parse(r->reply.out, r->reply.len, &fresh, NULL, err, sizeof(err)) != 0) {
+			log_warnx("routes: \"%s\": %s", rib_cmd[af], err);
+			goto out;
+		}
+	}
+	route_set_sort(&fresh);
+	route_set_free(&r->learned);
+	r->learned = fresh;
+	route_set_init(&fresh);
+	r->have_rib = true;
+	r->need_fetch = false;
+	r->n_fetches++;
+	rc = 0;
+out:
+	route_set_free(&fresh);
+	return rc;
+}
+
+int reconcile_refresh_peers(struct reconciler *r)
+{
+	char err[256];
+
+	r->last_peers_ms = monotonic_ms();
+	if (vty_run(r, BGP_PEERS_CMD, VTY_POLL_TIMEOUT_MS) != 0)
+		return -1;
+	if (bgp_peers_parse(r->reply.out, r->reply.len, &r->peers, err, sizeof(err)) != 0) {
+		log_warnx("routes: \"%s\": %s", BGP_PEERS_CMD, err);
+		return -1;
+	}
+	return 0;
+}
+
+static void peer_id(const struct peer_config *p, char *buf, size_t len)
+{
+	if (p->has_address)
+		ip_addr_format(&p->address, buf, len);
+	else
+		snprintf(buf, len, "%s", p->interface);
+}
+
+/* True when every configured peer is established and sent End-of-RIB for
+ * each family it carries. */
+static bool all_peers_sent_eor(const struct reconciler *r)
+{
+	char id[INET6_ADDRSTRLEN + IF_NAMESIZE];
+
+	for (size_t i = 0; i < r->cfg->n_peers; i++) {
+		const struct bgp_peer *p;
+
+		peer_id(&r->cfg->peers[i], id, sizeof(id));
+		p = bgp_peers_find(&r->peers, id);
+		if (p == NULL || !p->established)
+			return false;
+		for (int af = 0; af < BGP_AF_COUNT; af++)
+			if (p->af[af].active && !p->af[af].eor_received)
+				return false;
+	}
+	return true;
+}
+
+static void update_sweep_gate(struct reconciler *r)
+{
+	uint64_t now = monotonic_ms();
+
+	if (r->sweep_allowed || !r->have_rib)
+		return;
+	if (now - r->grace_start_ms >= (uint64_t)r->cfg->kernel.grace_period * 1000u) {
+		snprintf(r->sweep_reason, sizeof(r->sweep_reason), "grace period of %u s ran out",
+			 r->cfg->kernel.grace_period);
+	} else {
+		if (now - r->last_peers_ms < PEERS_REFRESH_MS || reconcile_refresh_peers(r) != 0 ||
+		    !all_peers_sent_eor(r))
+			return;
+		snprintf(r->sweep_reason, sizeof(r->sweep_reason),
+			 "every peer sent End-of-RIB after %llu ms",
+			 (unsigned long long)(now - r->grace_start_ms));
+	}
+	r->sweep_allowed = true;
+	log_info("routes: stale routes may now be removed: %s", r->sweep_reason);
+}
+
+static int apply_ops(void *ctx, const struct route_op *ops, size_t n, int *results)
+{
+	return kroute_apply(ctx, ops, n, results);
+}
+
+static int dump_kernel(struct reconciler *r)
+{
+	int rc = kroute_dump(r->kr, &r->actual);
+
+	if (rc != KROUTE_OK) {
+		log_warnx("routes: reading the kernel's routes: %s", kroute_strerror(rc));
+		return -1;
+	}
+	r->kernel_dirty = false;
+	return 0;
+}
+
+static void log_counts(const struct reconciler *r, const struct route_sync_counts *c)
+{
+	if (c->added + c->replaced + c->deleted + c->failed == 0)
+		return;
+	log_info("routes: %zu added, %zu replaced, %zu deleted, %zu failed, %zu stale held "
+		 "(%zu installed) in %llu ms", c->added, c->replaced, c->deleted, c->failed,
+		 c->held, r->actual.n, (unsigned long long)r->last_sync_ms);
+}
+
+static void sync_kernel(struct reconciler *r)
+{
+	const struct route_sync_ops ops = { .ctx = r->kr, .apply = apply_ops };
+	struct route_sync_counts c = { 0 };
+	uint64_t start = monotonic_ms();
+	int rc;
+
+	if (r->kernel_dirty && dump_kernel(r) != 0)
+		return;
+	if (route_sync_build_desired(r->cfg, &r->learned, true, &r->desired, &r->rejected) != 0) {
+		log_errorx("routes: out of memory building the desired routes");
+		return;
+	}
+	rc = route_sync_apply(&r->desired, &r->actual, r->sweep_allowed && r->have_rib, &ops, &c);
+	r->last_sync = time(NULL);
+	r->n_syncs++;
+	if (rc != 0 || c.added + c.replaced + c.deleted + c.failed > 0)
+		dump_kernel(r); /* the cache follows the kernel, off the critical path */
+	r->last_sync_ms = monotonic_ms() - start;
+	r->last_counts = c;
+	log_counts(r, &c);
+}
+
+/* One step: refresh what is stale, then make the kernel match. */
+static void cycle(struct reconciler *r)
+{
+	if (r->need_fetch && fetch_rib(r) != 0)
+		return; /* bgpd unreachable: leave the kernel alone */
+	update_sweep_gate(r);
+	sync_kernel(r);
+}
+
+static void on_poll(int fd, uint32_t events, void *arg)
+{
+	struct reconciler *r = arg;
+	bool was_allowed = r->sweep_allowed;
+
+	(void)events;
+	timer_ack(fd);
+	poll_versions(r);
+	if (!r->bgpd_up)
+		return;
+	if (!r->sweep_allowed)
+		update_sweep_gate(r);
+	if (r->need_fetch || r->sweep_allowed != was_allowed)
+		cycle(r);
+}
+
+static void on_resync(int fd, uint32_t events, void *arg)
+{
+	struct reconciler *r = arg;
+
+	(void)events;
+	timer_ack(fd);
+	r->need_fetch = true;
+	r->kernel_dirty = true;
+	cycle(r);
+}
+
+static void on_soon(int fd, uint32_t events, void *arg)
+{
+	struct reconciler *r = arg;
+
+	(void)events;
+	timer_ack(fd);
+	cycle(r);
+}
+
+/* Netlink: someone deleted one of our routes or a link changed. Debounced,
+ * because a link going down deletes many routes at once. */
+static void on_monitor(int fd, uint32_t events, void *arg)
+{
+	struct reconciler *r = arg;
+	bool routes = false, links = false;
+	int rc;
+
+	(void)fd;
+	(void)events;
+	rc = kroute_monitor_drain(r->mon, &routes, &links);
+	if (rc != KROUTE_OK)
+		log_warnx("routes: netlink monitor: %s", kroute_strerror(rc));
+	if (!routes && !links && rc == KROUTE_OK)
+		return;
+	log_debug("routes: kernel event (%s%s); resync in %d ms", routes ? "routes " : "",
+		  links ? "links" : "", RECONCILE_DEBOUNCE_MS);
+	r->kernel_dirty = true;
+	timer_arm(r->soon_fd, RECONCILE_DEBOUNCE_MS, 0);
+}
+
+static int add_timer(struct reconciler *r, int *fd, uint64_t first, uint64_t period, event_cb cb)
+{
+	*fd = timer_create_fd();
+	if (*fd < 0)
+		return -1;
+	if (timer_arm(*fd, first, period) != 0 || event_loop_add(r->loop, *fd, cb, r) != 0)
+		return -1;
+	return 0;
+}
+
+static int open_kernel(struct reconciler *r)
+{
+	int rc = kroute_open(&r->kr, r->cfg->kernel.table, r->cfg->kernel.protocol);
+
+	if (rc == KROUTE_OK)
+		rc = kroute_monitor_open(&r->mon, r->cfg->kernel.table, r->cfg->kernel.protocol);
+	if (rc != KROUTE_OK) {
+		log_errorx("routes: rtnetlink: %s", kroute_strerror(rc));
+		return -1;
+	}
+	return event_loop_add(r->loop, kroute_monitor_fd(r->mon), on_monitor, r);
+}
+
+int reconcile_init(struct reconciler *r, struct event_loop *loop, const struct agent_config *cfg)
+{
+	uint64_t resync_ms = (uint64_t)(cfg->kernel.resync_interval ? cfg->kernel.resync_interval : 30) * 1000u;
+
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->loop = loop;
+	r->vty.fd = -1;
+	r->poll_fd = r->resync_fd = r->soon_fd = -1;
+	r->poll_ms = RECONCILE_POLL_MS;
+	route_set_init(&r->learned);
+	route_set_init(&r->desired);
+	route_set_init(&r->actual);
+	rejected_set_init(&r->rejected);
+	restart_grace(r, "agent started");
+	if (open_kernel(r) != 0 || dump_kernel(r) != 0)
+		return -1;
+	log_info("routes: adopted %zu routes of protocol %u in table %u", r->actual.n,
+		 cfg->kernel.protocol, cfg->kernel.table);
+	if (add_timer(r, &r->poll_fd, 1, r->poll_ms, on_poll) != 0 ||
+	    add_timer(r, &r->resync_fd, resync_ms, resync_ms, on_resync) != 0 ||
+	    add_timer(r, &r->soon_fd, 0, 0, on_soon) != 0)
+		return -1;
+	return 0;
+}
+
+static void close_timer(struct reconciler *r, int fd)
+{
+	if (fd < 0)
+		return;
+	event_loop_del(r->loop, fd);
+	close(fd);
+}
+
+void reconcile_free(struct reconciler *r)
+{
+	close_timer(r, r->poll_fd);
+	close_timer(r, r->resync_fd);
+	close_timer(r, r->soon_fd);
+	if (r->mon != NULL) {
+		event_loop_del(r->loop, kroute_monitor_fd(r->mon));
+		kroute_monitor_close(r->mon);
+	}
+	if (r->kr != NULL)
+		kroute_close(r->kr);
+	frr_vty_close(&r->vty);
+	frr_reply_free(&r->reply);
+	route_set_free(&r->learned);
+	route_set_free(&r->desired);
+	route_set_free(&r->actual);
+	rejected_set_free(&r->rejected);
+	bgp_peers_free(&r->peers);
+	r->kr = NULL;
+	r->mon = NULL;
+}
+
+void reconcile_config_changed(struct reconciler *r)
+{
+	r->need_fetch = true;
+	r->kernel_dirty = true;
+	timer_arm(r->soon_fd, 1, 0);
+}
+
+struct kroute *reconcile_kroute(struct reconciler *r)
+{
+	return r->kr;
+}

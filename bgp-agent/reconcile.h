@@ -1,0 +1,78 @@
+/* Learning: BGP best paths from bgpd -> import policy -> kernel routes.
+ *
+ * Steady state costs one small vty request per poll (the table version of
+ * each address family); the full table is fetched only when a version moved,
+ * on the periodic resync, or after a netlink event (a route of ours deleted,
+ * a link changed). The kernel side is a cache of our routes, re-dumped on
+ * resync, events and failures.
+ *
+ * Restart safety: at start-up (and whenever bgpd restarts) the routes already
+ * in the kernel are adopted and stale ones are NOT deleted until every
+ * configured peer sent End-of-RIB or kernel.grace_period ran out. */
+#ifndef BGP_AGENT_RECONCILE_H
+#define BGP_AGENT_RECONCILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "bgp_peers.h"
+#include "config.h"
+#include "event_loop.h"
+#include "frr_vty.h"
+#include "kroute.h"
+#include "route_set.h"
+#include "route_sync.h"
+
+#define RECONCILE_POLL_MS 100     /* table-version poll; internal knob */
+#define RECONCILE_DEBOUNCE_MS 50  /* netlink events -> reconcile after this */
+
+struct reconciler {
+	const struct agent_config *cfg;
+	struct event_loop *loop;
+	struct kroute *kr;
+	struct kroute_monitor *mon;
+	struct frr_vty vty;
+	struct frr_reply reply;
+	int poll_fd, resync_fd, soon_fd;
+	unsigned poll_ms;
+
+	bool bgpd_up;
+	uint64_t version[BGP_AF_COUNT];
+	bool need_fetch;       /* fetch the RIB at the next poll */
+	bool kernel_dirty;     /* re-dump the kernel before the next sync */
+	bool have_rib;         /* learned holds a complete fetch */
+
+	struct route_set learned;   /* best paths from bgpd */
+	struct route_set desired;   /* accepted + anchors */
+	struct route_set actual;    /* our routes in the kernel (cache) */
+	struct rejected_set rejected;
+	struct bgp_peers peers;     /* last `show bgp neighbors` */
+
+	/* Stale-route sweep gate. */
+	bool sweep_allowed;
+	uint64_t grace_start_ms;
+	uint64_t last_peers_ms;
+	char sweep_reason[128];
+
+	/* For status and logs. */
+	struct route_sync_counts last_counts;
+	time_t last_sync;
+	uint64_t last_sync_ms;      /* duration of the last sync */
+	unsigned n_syncs, n_fetches;
+	void (*bgpd_changed)(void *arg, bool up); /* bgpd appeared/vanished */
+	void *bgpd_changed_arg;
+};
+
+/* Opens the kernel and monitor sockets, adopts the kernel's routes of our
+ * protocol, arms the timers. 0, or -1 after logging. */
+int reconcile_init(struct reconciler *r, struct event_loop *loop, const struct agent_config *cfg);
+void reconcile_free(struct reconciler *r);
+/* Config changed (policy, anchors, ECMP): fetch and reconcile soon. */
+void reconcile_config_changed(struct reconciler *r);
+/* Refreshes r->peers from bgpd now (for status). 0 or -1. */
+int reconcile_refresh_peers(struct reconciler *r);
+/* The kernel handle, for node setup's anchors. */
+struct kroute *reconcile_kroute(struct reconciler *r);
+
+#endif
