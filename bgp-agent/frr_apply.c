@@ -298,6 +298,8 @@ int frr_apply_init(struct frr_apply *fa, struct event_loop *loop, const struct a
 
 void frr_apply_free(struct frr_apply *fa)
 {
+	if (fa->loop == NULL)
+		return; /* never initialised */
 	if (child_running(&fa->child)) {
 		event_loop_del(fa->loop, fa->child.pidfd);
 		child_kill(&fa->child);

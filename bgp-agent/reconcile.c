@@ -369,6 +369,8 @@ static void close_timer(struct reconciler *r, int fd)
 
 void reconcile_free(struct reconciler *r)
 {
+	if (r->loop == NULL)
+		return; /* never initialised */
 	close_timer(r, r->poll_fd);
 	close_timer(r, r->resync_fd);
 	close_timer(r, r->soon_fd);

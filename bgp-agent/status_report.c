@@ -1,0 +1,177 @@
+/* Builds the `status` answer as one JSON document from the live state. The
+ * client prints it either as tables or as JSON (status_print.c): one code path
+ * for the data, two printers. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent_state.h"
+#include "log.h"
+
+static const char *const route_type_names[] = {
+	[ROUTE_UNICAST] = "unicast",
+	[ROUTE_UNREACHABLE] = "unreachable",
+	[ROUTE_BLACKHOLE] = "blackhole",
+};
+
+static json_t *nexthop_json(const struct nexthop *nh)
+{
+	char gw[INET6_ADDRSTRLEN] = "";
+	json_t *o = json_object();
+
+	if (nh->gw.family != 0)
+		json_object_set_new(o, "via", json_string(ip_addr_format(&nh->gw, gw, sizeof(gw))));
+	if (nh->ifname[0] != '\0')
+		json_object_set_new(o, "dev", json_string(nh->ifname));
+	else if (nh->ifindex != 0)
+		json_object_set_new(o, "ifindex", json_integer(nh->ifindex));
+	return o;
+}
+
+static json_t *route_json(const struct route *r)
+{
+	char dst[PREFIX_STRLEN];
+	json_t *nhs = json_array();
+
+	for (size_t i = 0; i < r->n_nh; i++)
+		json_array_append_new(nhs, nexthop_json(&r->nh[i]));
+	return json_pack("{s:s, s:s, s:I, s:o}", "prefix", prefix_format(&r->dst, dst, sizeof(dst)),
+			 "type", route_type_names[r->type], "metric", (json_int_t)r->metric,
+			 "nexthops", nhs);
+}
+
+static json_t *route_set_json(const struct route_set *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(a, route_json(&s->routes[i]));
+	return a;
+}
+
+static json_t *rejected_json(const struct rejected_set *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < s->n; i++) {
+		json_t *r = route_json(&s->v[i].route);
+
+		json_object_set_new(r, "reason", json_string(s->v[i].reason));
+		json_array_append_new(a, r);
+	}
+	return a;
+}
+
+static void peer_key(const struct peer_config *p, char *buf, size_t len)
+{
+	if (p->has_address)
+		ip_addr_format(&p->address, buf, len);
+	else
+		snprintf(buf, len, "%s", p->interface);
+}
+
+static json_t *peer_json(const struct peer_config *pc, const struct bgp_peer *bp)
+{
+	char key[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	uint32_t received = 0, accepted = 0;
+	bool eor = bp != NULL;
+
+	peer_key(pc, key, sizeof(key));
+	for (int af = 0; bp != NULL && af < BGP_AF_COUNT; af++) {
+		if (!bp->af[af].active)
+			continue;
+		received += bp->af[af].received;
+		accepted += bp->af[af].accepted;
+		eor = eor && bp->af[af].eor_received;
+	}
+	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:I, s:I, s:I, s:b}", "name", pc->name,
+			 "address", key, "remote_as", (json_int_t)(bp != NULL ? bp->remote_as : pc->asn),
+			 "state", bp != NULL ? bp->state : "unknown",
+			 "established", bp != NULL && bp->established,
+			 "uptime_s", (json_int_t)(bp != NULL ? bp->uptime_ms / 1000 : 0),
+			 "prefixes_received", (json_int_t)received,
+			 "prefixes_accepted", (json_int_t)accepted, "end_of_rib", eor);
+}
+
+static json_t *peers_json(struct agent *a)
+{
+	char key[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	json_t *arr = json_array();
+
+	/* Fresh counters for the user; on failure the last known ones are shown. */
+	if (reconcile_refresh_peers(&a->rec) != 0)
+		log_debug("status: peers from the last successful query");
+	for (size_t i = 0; i < a->cfg.n_peers; i++) {
+		peer_key(&a->cfg.peers[i], key, sizeof(key));
+		json_array_append_new(arr, peer_json(&a->cfg.peers[i],
+						     bgp_peers_find(&a->rec.peers, key)));
+	}
+	return arr;
+}
+
+/* The node's pod CIDRs, each with whether bgpd holds it (it advertises only
+ * prefixes in its table: import-check) and whether our anchor is in place. */
+static json_t *advertised_json(struct agent *a)
+{
+	json_t *arr = json_array();
+	char buf[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < a->cfg.node.n_pod_cidrs; i++) {
+		const struct prefix *p = &a->cfg.node.pod_cidrs[i];
+		const struct route *k = route_set_find(&a->rec.actual, p);
+
+		json_array_append_new(arr, json_pack("{s:s, s:b}", "prefix",
+						     prefix_format(p, buf, sizeof(buf)), "anchor",
+						     k != NULL && k->type == ROUTE_UNREACHABLE));
+	}
+	return arr;
+}
+
+static json_t *frr_json(struct agent *a)
+{
+	const struct frr_apply *f = &a->frr;
+
+	return json_pack("{s:s, s:b, s:I, s:s, s:I, s:I, s:I}", "state",
+			 frr_apply_state_name(f->state), "bgpd_connected", a->rec.bgpd_up,
+			 "bgpd_pid", (json_int_t)frr_bgpd_pid(&a->cfg), "last_result", f->last_result,
+			 "since", (json_int_t)f->last_change, "reloads", (json_int_t)f->n_applied,
+			 "unchanged", (json_int_t)f->n_unchanged);
+}
+
+static json_t *sync_json(struct agent *a)
+{
+	const struct reconciler *r = &a->rec;
+	const struct route_sync_counts *c = &r->last_counts;
+
+	return json_pack("{s:I, s:I, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "last_sync",
+			 (json_int_t)r->last_sync, "duration_ms", (json_int_t)r->last_sync_ms,
+			 "stale_sweep_allowed", r->sweep_allowed, "stale_sweep", r->sweep_reason,
+			 "added", (json_int_t)c->added, "replaced", (json_int_t)c->replaced,
+			 "deleted", (json_int_t)c->deleted, "failed", (json_int_t)c->failed,
+			 "held", (json_int_t)c->held, "fetches", (json_int_t)r->n_fetches);
+}
+
+static json_t *agent_json(struct agent *a)
+{
+	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "version",
+			 BGP_AGENT_VERSION, "pid", (int)getpid(), "node", a->cfg.node.name,
+			 "config", a->cfg.path, "started", (json_int_t)a->started,
+			 "asn", (json_int_t)a->cfg.node.asn, "table", (json_int_t)a->cfg.kernel.table,
+			 "protocol", (json_int_t)a->cfg.kernel.protocol, "last_reload",
+			 a->last_reload);
+}
+
+json_t *status_report_build(struct agent *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "agent", agent_json(a));
+	json_object_set_new(o, "frr", frr_json(a));
+	json_object_set_new(o, "peers", peers_json(a));
+	json_object_set_new(o, "advertised", advertised_json(a));
+	json_object_set_new(o, "learned", route_set_json(&a->rec.learned));
+	json_object_set_new(o, "installed", route_set_json(&a->rec.actual));
+	json_object_set_new(o, "rejected", rejected_json(&a->rec.rejected));
+	json_object_set_new(o, "sync", sync_json(a));
+	return o;
+}
