@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "prefix.h"
+#include "route_set.h"
 
 #define BGP_PEERS_CMD "show bgp neighbors json"
 
@@ -17,9 +18,14 @@ enum bgp_af { BGP_AF_IPV4_UNICAST, BGP_AF_IPV6_UNICAST, BGP_AF_COUNT };
 
 struct bgp_peer_af {
 	bool active;       /* the address family is negotiated/configured for the peer */
-	uint32_t received; /* prefixes received (before import policy) */
-	uint32_t accepted; /* prefixes accepted by bgpd's import policy */
-	bool eor_received; /* End-of-RIB seen from the peer for this family */
+	/* FRR 8.4's neighbors JSON has one counter, acceptedPrefixCounter (the
+	 * same number as pfxRcd in the summary): both fields hold it. */
+	uint32_t received;
+	uint32_t accepted;
+	/* End-of-RIB seen from the peer for this family. FRR 8.4 reports it in
+	 * gracefulRestartInfo.endOfRibRecv, present because graceful-restart
+	 * helper mode is FRR's default (do not render `bgp graceful-restart-disable`). */
+	bool eor_received;
 };
 
 struct bgp_peer {
@@ -46,5 +52,9 @@ int bgp_peers_parse(const char *json, size_t len, struct bgp_peers *out, char *e
 void bgp_peers_free(struct bgp_peers *p);
 /* The peer with this id ("192.168.1.1" or "eth0"), or NULL. */
 const struct bgp_peer *bgp_peers_find(const struct bgp_peers *p, const char *id);
+/* Fills ifname of IPv6 link-local next hops (from bgp_rib_parse()) with the
+ * interface of the unnumbered peer that has that address. Returns how many
+ * link-local next hops remain without an interface. */
+size_t bgp_peers_resolve_ifnames(const struct bgp_peers *p, struct route_set *routes);
 
 #endif

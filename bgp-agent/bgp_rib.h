@@ -22,13 +22,19 @@ struct bgp_rib_stats {
 	size_t routes;    /* routes appended (prefixes with a usable best path) */
 	size_t no_best;   /* prefixes without a valid best path (skipped) */
 	size_t bad_paths; /* paths whose next hop could not be used (logged) */
+	size_t local;     /* prefixes whose best path is our own (skipped) */
 	uint64_t table_version;
 };
 
 /* Appends one route per prefix with a best path: the best path's next hop and
  * those of every valid "multipath" path (ECMP), metric ROUTE_METRIC_LEARNED.
  * An IPv6 link-local next hop carries its interface name (BGP unnumbered,
- * RFC 5549, also for IPv4 prefixes). Call route_set_sort() afterwards.
+ * RFC 5549, also for IPv4 prefixes) -- but FRR 8.4's JSON does not name it:
+ * such next hops come back with ifname "" and must be completed with
+ * bgp_peers_resolve_ifnames() (bgp_peers.h) from `show bgp neighbors json`;
+ * the import policy refuses link-local next hops without an interface.
+ * Locally originated paths (our own `network`s) are never routes.
+ * Call route_set_sort() afterwards.
  * json need not be NUL-terminated. Returns 0, or -1 with a message in err
  * (e.g. "invalid JSON at line 1, column 5: ..."); stats may be NULL. */
 int bgp_rib_parse(const char *json, size_t len, struct route_set *out,
