@@ -1,0 +1,199 @@
+#include "status_print.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_COLS 8
+#define CELL_MAX 160
+
+/* A table is collected first, so every column can be as wide as its widest
+ * cell (like `ip -br` or `column -t`). */
+struct table {
+	size_t ncols, nrows;
+	const char *head[MAX_COLS];
+	char (*cells)[MAX_COLS][CELL_MAX];
+	size_t cap;
+};
+
+static void table_row(struct table *t, const char *const *vals)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		void *p = realloc(t->cells, cap * sizeof(*t->cells));
+
+		if (p == NULL)
+			return;
+		t->cells = p;
+		t->cap = cap;
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		snprintf(t->cells[t->nrows][c], CELL_MAX, "%s", vals[c] != NULL ? vals[c] : "-");
+	t->nrows++;
+}
+
+static void print_cell(FILE *out, const char *s, size_t width, bool last)
+{
+	if (last)
+		fprintf(out, "%s\n", s);
+	else
+		fprintf(out, "%-*s  ", (int)width, s);
+}
+
+static void table_print(struct table *t, FILE *out)
+{
+	size_t w[MAX_COLS];
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		w[c] = strlen(t->head[c]);
+		for (size_t r = 0; r < t->nrows; r++)
+			if (strlen(t->cells[r][c]) > w[c])
+				w[c] = strlen(t->cells[r][c]);
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		print_cell(out, t->head[c], w[c], c + 1 == t->ncols);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t c = 0; c < t->ncols; c++)
+			print_cell(out, t->cells[r][c], w[c], c + 1 == t->ncols);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s != NULL ? s : "";
+}
+
+static long long num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static void fmt_duration(long long s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%lldd%02lldh%02lldm", s / 86400, s % 86400 / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%02lld:%02lld:%02lld", s / 3600, s % 3600 / 60, s % 60);
+}
+
+/* "via 192.168.1.12 dev eth0, via 192.168.1.13" or the route type. */
+static void fmt_nexthops(const json_t *route, char *buf, size_t len)
+{
+	const json_t *nhs = json_object_get(route, "nexthops");
+	size_t i, off = 0;
+	json_t *nh;
+
+	buf[0] = '\0';
+	if (json_array_size(nhs) == 0) {
+		snprintf(buf, len, "%s", str(route, "type"));
+		return;
+	}
+	json_array_foreach(nhs, i, nh) {
+		const char *via = str(nh, "via"), *dev = str(nh, "dev");
+		int n = snprintf(buf + off, len - off, "%s%s%s%s%s", i > 0 ? ", " : "",
+				 *via ? "via " : "", via, *dev ? (*via ? " dev " : "dev ") : "", dev);
+		if (n < 0 || (size_t)n >= len - off)
+			return;
+		off += (size_t)n;
+	}
+}
+
+static void print_peers(const json_t *st, FILE *out)
+{
+	struct table t = { .ncols = 7, .head = { "PEER", "ADDRESS", "AS", "STATE", "UPTIME",
+						 "RECEIVED", "ACCEPTED" } };
+	char as[16], up[32], rx[16], acc[16];
+	size_t i;
+	json_t *p;
+
+	fprintf(out, "\nPeers:\n");
+	json_array_foreach(json_object_get(st, "peers"), i, p) {
+		const char *row[7] = { str(p, "name"), str(p, "address"), as, str(p, "state"), up,
+				       rx, acc };
+		snprintf(as, sizeof(as), "%lld", num(p, "remote_as"));
+		if (json_is_true(json_object_get(p, "established")))
+			fmt_duration(num(p, "uptime_s"), up, sizeof(up));
+		else
+			snprintf(up, sizeof(up), "-");
+		snprintf(rx, sizeof(rx), "%lld", num(p, "prefixes_received"));
+		snprintf(acc, sizeof(acc), "%lld", num(p, "prefixes_accepted"));
+		table_row(&t, row);
+	}
+	table_print(&t, out);
+}
+
+static void print_advertised(const json_t *st, FILE *out)
+{
+	struct table t = { .ncols = 2, .head = { "PREFIX", "ANCHOR ROUTE" } };
+	size_t i;
+	json_t *a;
+
+	fprintf(out, "\nAdvertised (node pod CIDRs):\n");
+	json_array_foreach(json_object_get(st, "advertised"), i, a) {
+		const char *row[2] = { str(a, "prefix"),
+				       json_is_true(json_object_get(a, "anchor")) ? "yes" : "no" };
+		table_row(&t, row);
+	}
+	table_print(&t, out);
+}
+
+/* Learned and installed routes share the layout; rejected adds a reason. */
+static void print_routes(const json_t *st, const char *key, const char *title, FILE *out)
+{
+	const json_t *arr = json_object_get(st, key);
+	bool with_reason = strcmp(key, "rejected") == 0;
+	struct table t = { .ncols = with_reason ? 3 : 2,
+			   .head = { "PREFIX", "NEXT HOPS", "REASON" } };
+	char nh[CELL_MAX];
+	size_t i;
+	json_t *r;
+
+	fprintf(out, "\n%s (%zu):\n", title, json_array_size(arr));
+	json_array_foreach(arr, i, r) {
+		const char *row[3] = { str(r, "prefix"), nh, str(r, "reason") };
+		fmt_nexthops(r, nh, sizeof(nh));
+		table_row(&t, row);
+	}
+	table_print(&t, out);
+}
+
+static void print_header(const json_t *st, FILE *out)
+{
+	const json_t *a = json_object_get(st, "agent"), *f = json_object_get(st, "frr"),
+		     *s = json_object_get(st, "sync");
+	char up[32];
+
+	fmt_duration((long long)time(NULL) - num(a, "started"), up, sizeof(up));
+	fprintf(out, "Agent:  bgp-agent %s, pid %lld, node %s (AS %lld), up %s\n", str(a, "version"),
+		num(a, "pid"), str(a, "node"), num(a, "asn"), up);
+	fprintf(out, "Config: %s (last reload: %s)\n", str(a, "config"), str(a, "last_reload"));
+	fprintf(out, "FRR:    %s, bgpd pid %lld%s; %s (%lld reloads, %lld unchanged)\n",
+		str(f, "state"), num(f, "bgpd_pid"),
+		json_is_true(json_object_get(f, "bgpd_connected")) ? "" : " (not connected)",
+		str(f, "last_result"), num(f, "reloads"), num(f, "unchanged"));
+	fprintf(out, "Kernel: table %lld, protocol %lld; last sync +%lld ~%lld -%lld, %lld failed, "
+		"%lld stale held; %s\n", num(a, "table"), num(a, "protocol"), num(s, "added"),
+		num(s, "replaced"), num(s, "deleted"), num(s, "failed"), num(s, "held"),
+		str(s, "stale_sweep"));
+}
+
+void status_print_text(const json_t *st, FILE *out)
+{
+	print_header(st, out);
+	print_peers(st, out);
+	print_advertised(st, out);
+	print_routes(st, "learned", "Learned from BGP", out);
+	print_routes(st, "installed", "Installed in the kernel", out);
+	print_routes(st, "rejected", "Rejected by import policy", out);
+}
+
+int status_print_json(const json_t *st, FILE *out)
+{
+	if (json_dumpf(st, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		return -1;
+	return fputc('\n', out) == EOF ? -1 : 0;
+}
