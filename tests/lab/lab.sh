@@ -80,11 +80,9 @@ render() {
 
 # --- agent configuration ----------------------------------------------------
 peer_entry() { # NAME ADDRESS ASN-OR-internal
-	if [ "$3" = internal ]; then
-		printf '  { name = "%s"; address = "%s"; remote_as = "internal"; hold_time = 9; keepalive = 3; }' "$1" "$2"
-	else
-		printf '  { name = "%s"; address = "%s"; asn = %s; hold_time = 9; keepalive = 3; }' "$1" "$2" "$3"
-	fi
+	local asn=$3
+	[ "$asn" = internal ] && asn='"internal"'
+	printf '  { name = "%s"; address = "%s"; asn = %s; hold_time = 9; keepalive = 3; }' "$1" "$2" "$asn"
 }
 # join_lines ITEM...: the items as one libconfig list body (comma + newline).
 join_lines() {

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Container entrypoint: starts FRR's zebra and bgpd with FIB install off
+# (bgpd -n: bgp-agent is the only writer of the routes BGP learned), then runs
+# `bgp-agent run` and stays as PID 1: it forwards SIGTERM/SIGINT/SIGHUP to the
+# agent, reaps orphans, and stops FRR when the agent exits.
+#
+# Environment:
+#   BGP_AGENT_CONF   agent config (default /etc/bgp-agent/agent.conf)
+#   FRR_CONF         FRR config the agent renders into (default /etc/frr/frr.conf)
+#   FRR_RUN          FRR's run directory with the vty sockets (default /var/run/frr)
+#   BGP_AGENT_ARGS   extra arguments for `bgp-agent run` (e.g. -v)
+set -euo pipefail
+
+BGP_AGENT_CONF=${BGP_AGENT_CONF:-/etc/bgp-agent/agent.conf}
+FRR_CONF=${FRR_CONF:-/etc/frr/frr.conf}
+FRR_RUN=${FRR_RUN:-/var/run/frr}
+agent_pid=
+
+log() { echo "entrypoint: $*" >&2; }
+
+# wait_for PATH: up to 10 s for a socket to appear.
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		[ -S "$1" ] && return 0
+		sleep 0.1
+	done
+	log "timed out waiting for $1"
+	return 1
+}
+
+prepare_frr() {
+	mkdir -p "$FRR_RUN" "$(dirname "$FRR_CONF")" /var/run/bgp-agent
+	# A bootstrap config until the agent renders the real one.
+	[ -s "$FRR_CONF" ] || printf 'frr defaults datacenter\nservice integrated-vtysh-config\n!\n' >"$FRR_CONF"
+	[ -e "$(dirname "$FRR_CONF")/vtysh.conf" ] || : >"$(dirname "$FRR_CONF")/vtysh.conf"
+	chown -R frr:frr "$FRR_RUN" "$(dirname "$FRR_CONF")"
+}
+
+start_frr() {
+	/usr/lib/frr/zebra -d -f "$FRR_CONF" -i "$FRR_RUN/zebra.pid"
+	wait_for "$FRR_RUN/zserv.api"
+	/usr/lib/frr/bgpd -d -n -f "$FRR_CONF" -i "$FRR_RUN/bgpd.pid"
+	wait_for "$FRR_RUN/bgpd.vty"
+}
+
+stop_frr() {
+	local d
+	for d in bgpd zebra; do
+		[ -f "$FRR_RUN/$d.pid" ] && kill "$(cat "$FRR_RUN/$d.pid")" 2>/dev/null || true
+	done
+}
+
+forward() { [ -n "$agent_pid" ] && kill -"$1" "$agent_pid" 2>/dev/null || true; }
+
+main() {
+	bgp-agent check-config -c "$BGP_AGENT_CONF"
+	prepare_frr
+	start_frr
+	trap 'forward TERM' TERM
+	trap 'forward INT' INT
+	trap 'forward HUP' HUP
+	# shellcheck disable=SC2086
+	bgp-agent run -c "$BGP_AGENT_CONF" ${BGP_AGENT_ARGS:-} &
+	agent_pid=$!
+	local rc
+	# wait returns early (status > 128) when a trapped signal arrives; the
+	# agent is then still shutting down, so wait again for its real status.
+	while :; do
+		rc=0
+		wait "$agent_pid" || rc=$?
+		[ "$rc" -gt 128 ] && kill -0 "$agent_pid" 2>/dev/null && continue
+		break
+	done
+	stop_frr
+	log "bgp-agent exited with status $rc"
+	exit "$rc"
+}
+
+main "$@"

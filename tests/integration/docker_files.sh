@@ -1,0 +1,132 @@
+#!/bin/bash
+# Static checks of docker/ (no container engine runs here): the YAML parses,
+# every agent.conf shipped (and the one the Kubernetes init container renders)
+# passes `bgp-agent check-config`, every path the files use exists in a
+# `make install DESTDIR=…` tree, the runtime packages in the Dockerfile are the
+# ones providing the libraries the binaries link against, and the entrypoint
+# passes `bash -n`.
+# timeout: 120
+. "$(dirname "$0")/../lib/testlib.sh"
+D=$REPO/docker
+AGENT=$BUILD_DIR/bgp-agent
+tmp=$(mktemp -d /tmp/bgp-docker-files.XXXXXX)
+track_path "$tmp"
+
+# --- YAML ---------------------------------------------------------------------
+for y in "$D"/containerlab/*.clab.yml "$D"/kubernetes/*.yaml; do
+	check "YAML parses: ${y#"$REPO"/}" python3 -c 'import sys, yaml; list(yaml.safe_load_all(open(sys.argv[1])))' "$y"
+done
+
+# --- entrypoint -----------------------------------------------------------------
+check "entrypoint.sh passes bash -n" bash -n "$D/entrypoint.sh"
+check "entrypoint.sh is executable" test -x "$D/entrypoint.sh"
+for b in /usr/lib/frr/zebra /usr/lib/frr/bgpd; do
+	grep -q "$b" "$D/entrypoint.sh" && check "entrypoint's $b exists in Debian's frr package" test -x "$b"
+done
+check "entrypoint starts bgpd without FIB install (-n)" grep -q 'bgpd -d -n' "$D/entrypoint.sh"
+
+# --- make install tree ------------------------------------------------------------
+dest=$tmp/root
+if make -s -C "$REPO" BUILD="$BUILD_DIR" install DESTDIR="$dest" >"$tmp/install.log" 2>&1; then
+	ok "make install DESTDIR=… succeeds"
+else
+	not_ok "make install DESTDIR=… succeeds: $(tail -n 3 "$tmp/install.log" | tr '\n' ' ')"
+fi
+for p in /usr/sbin/bgp-agent /opt/cni/bin/bgp-bridge /usr/share/bgp-agent/frr-templates; do
+	check "install tree has $p" test -e "$dest$p"
+done
+check "Dockerfile copies the install tree from DESTDIR=/out" grep -q 'install DESTDIR=/out' "$D/Dockerfile"
+check "Dockerfile's CNI copy source is an installed path" grep -q 'install -D -m 0755 /opt/cni/bin/bgp-bridge /usr/lib/bgp-agent/cni/bgp-bridge' "$D/Dockerfile"
+check "DaemonSet installs the CNI from the path the Dockerfile creates" grep -q '/usr/lib/bgp-agent/cni/bgp-bridge' "$D/kubernetes/bgp-agent.yaml"
+check "Dockerfile is Debian 12 (bookworm)" grep -q '^FROM debian:bookworm' "$D/Dockerfile"
+
+# The Debian packages of every shared library the binaries need must be installed
+# in the runtime stage.
+runtime_pkgs() {
+	local bin
+	for bin in "$AGENT" "$BUILD_DIR/bgp-bridge"; do
+		ldd "$bin" | awk '/=>/ {print $3}'
+	done | sort -u | while read -r lib; do
+		dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null
+	done | cut -d: -f1 | sort -u | grep -v '^libc6$'
+}
+for pkg in $(runtime_pkgs); do
+	check "Dockerfile runtime stage installs $pkg (a library the binaries link)" grep -qw "$pkg" "$D/Dockerfile"
+done
+
+# --- agent configurations ---------------------------------------------------------
+# Paths inside a shipped agent.conf must be ones the image has: installed by
+# `make install`, created by the entrypoint, or FRR's own.
+conf_paths_exist() { # CONF
+	local t
+	t=$(sed -n 's/^ *templates *= *"\(.*\)";/\1/p' "$1")
+	[ -d "$dest$t" ] || { echo "templates $t not in install tree"; return 1; }
+}
+for c in "$D"/containerlab/node*/agent.conf; do
+	check "check-config passes: ${c#"$REPO"/}" "$AGENT" check-config -c "$c"
+	check "paths of ${c#"$REPO"/} exist in the install tree" conf_paths_exist "$c"
+done
+
+# Kubernetes: render the ConfigMap template with the ConfigMap's own script for
+# a sample Node object, exactly as the init container does, then check it.
+python3 - "$D/kubernetes/bgp-agent.yaml" "$tmp" <<'EOF' || not_ok "extract ConfigMap"
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+cm = next(d for d in docs if d["kind"] == "ConfigMap")
+for key in ("agent.conf.tmpl", "render-config.py"):
+    open("%s/%s" % (sys.argv[2], key), "w").write(cm["data"][key])
+EOF
+cat >"$tmp/node.json" <<'EOF'
+{"metadata": {"name": "worker-7", "labels": {}},
+ "spec": {"podCIDR": "10.244.7.0/24", "podCIDRs": ["10.244.7.0/24"]}}
+EOF
+check "render-config.py renders the template for a sample Node" env NODE_JSON="$tmp/node.json" \
+	NODE_NAME=worker-7 NODE_IP=192.168.1.17 TOR_ADDRESS=192.168.1.1 TOR_ASN=65000 \
+	python3 "$tmp/render-config.py" "$tmp/agent.conf.tmpl" "$tmp/k8s-agent.conf"
+check "rendered Kubernetes agent.conf passes check-config" "$AGENT" check-config -c "$tmp/k8s-agent.conf"
+check "rendered ASN is 4200000000 + low 24 bits of the node IP" grep -q "asn *= *$((4200000000 + (168 << 16) + (1 << 8) + 17));" "$tmp/k8s-agent.conf"
+check "paths of the Kubernetes agent.conf exist in the install tree" conf_paths_exist "$tmp/k8s-agent.conf"
+check "a Node without podCIDRs is refused" sh -c "echo '{\"spec\":{}}' >'$tmp/empty.json' &&
+	! NODE_JSON='$tmp/empty.json' NODE_NAME=x NODE_IP=192.168.1.9 TOR_ADDRESS=192.168.1.1 TOR_ASN=65000 \
+	python3 '$tmp/render-config.py' '$tmp/agent.conf.tmpl' '$tmp/x.conf' 2>/dev/null"
+
+# --- DaemonSet structure -----------------------------------------------------------
+python3 - "$D/kubernetes/bgp-agent.yaml" >"$tmp/ds.tap" <<'EOF'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+ds = next(d for d in docs if d["kind"] == "DaemonSet")
+spec = ds["spec"]["template"]["spec"]
+def t(ok, what): print(("ok" if ok else "FAIL") + " " + what)
+t(spec.get("hostNetwork") is True, "DaemonSet uses hostNetwork")
+vols = {v["name"]: v for v in spec["volumes"]}
+mounts = {}
+for c in spec["containers"] + spec.get("initContainers", []):
+    for m in c.get("volumeMounts", []):
+        t(m["name"] in vols, "volume %s of container %s is defined" % (m["name"], c["name"]))
+        mounts[m["mountPath"]] = m["name"]
+for host in ("/opt/cni/bin", "/etc/cni/net.d", "/var/lib/cni"):
+    t(any(v.get("hostPath", {}).get("path") == host for v in vols.values()), "hostPath %s mounted" % host)
+for path in ("/etc/frr", "/var/run/frr", "/etc/bgp-agent"):
+    t(path in mounts, "%s mounted in the agent container" % path)
+caps = spec["containers"][0]["securityContext"]["capabilities"]["add"]
+t(set(caps) <= {"NET_ADMIN", "NET_RAW", "SYS_ADMIN"}, "capabilities limited to %s" % caps)
+t(not spec["containers"][0]["securityContext"].get("privileged"), "agent container is not privileged")
+EOF
+while read -r res what; do
+	if [ "$res" = ok ]; then ok "$what"; else not_ok "$what"; fi
+done <"$tmp/ds.tap"
+
+# --- containerlab ---------------------------------------------------------------------
+clab_binds_exist() {
+	python3 - "$D/containerlab/bgp-agent.clab.yml" <<'EOF'
+import os, sys, yaml
+topo = yaml.safe_load(open(sys.argv[1]))
+base = os.path.dirname(sys.argv[1])
+bad = [b for n in topo["topology"]["nodes"].values() for b in n.get("binds", [])
+       if not os.path.exists(os.path.join(base, b.split(":")[0]))]
+print("missing:", bad) if bad else None
+sys.exit(1 if bad else 0)
+EOF
+}
+check "every file the containerlab topology binds exists" clab_binds_exist
+finish
