@@ -67,7 +67,7 @@ static void reload_config(struct agent *a)
 	config_free(&a->cfg);
 	a->cfg = next; /* in place: the parts hold &a->cfg */
 	apply_log_config(&a->cfg);
-	node_setup_all(&a->cfg, reconcile_kroute(&a->rec));
+	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
 	frr_apply_config_changed(&a->frr);
 	reconcile_config_changed(&a->rec);
 	a->n_reloads++;
@@ -140,7 +140,7 @@ static int start_parts(struct agent *a)
 		return -1;
 	a->rec.bgpd_changed = on_bgpd_changed;
 	a->rec.bgpd_changed_arg = a;
-	node_setup_all(&a->cfg, reconcile_kroute(&a->rec));
+	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
 	if (frr_apply_init(&a->frr, a->loop, &a->cfg) != 0)
 		return -1;
 	if (a->cfg.control.socket[0] != '\0' &&

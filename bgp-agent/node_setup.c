@@ -113,16 +113,34 @@ out:
 	return rc;
 }
 
-int node_setup_anchors(const struct agent_config *cfg, struct kroute *kr)
+static bool anchor_present(const struct prefix *p, const struct route_set *present)
+{
+	struct route want;
+	const struct route *r = route_set_find(present, p);
+
+	route_make_anchor(p, &want);
+	for (; r != NULL && r < present->routes + present->n && prefix_equal(&r->dst, p); r++)
+		if (route_equal(r, &want))
+			return true;
+	return false;
+}
+
+int node_setup_anchors(const struct agent_config *cfg, struct kroute *kr,
+		       const struct route_set *present)
 {
 	char buf[PREFIX_STRLEN];
 	int rc = 0;
 
 	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++) {
 		const struct prefix *p = &cfg->node.pod_cidrs[i];
-		int e = kroute_anchor_install(kr, p);
+		int e;
 
 		prefix_format(p, buf, sizeof(buf));
+		if (anchor_present(p, present)) {
+			log_debug("node: anchor route for %s already in place", buf);
+			continue;
+		}
+		e = kroute_anchor_install(kr, p);
 		if (e != KROUTE_OK) {
 			log_errorx("node: anchor route for %s: %s", buf, kroute_strerror(e));
 			rc = -1;
@@ -134,13 +152,14 @@ int node_setup_anchors(const struct agent_config *cfg, struct kroute *kr)
 	return rc;
 }
 
-int node_setup_all(const struct agent_config *cfg, struct kroute *kr)
+int node_setup_all(const struct agent_config *cfg, struct kroute *kr,
+		   const struct route_set *present)
 {
 	int rc = 0;
 
 	rc |= node_setup_sysctls(cfg);
 	rc |= node_setup_protocol_name(cfg);
 	rc |= node_setup_conflist(cfg);
-	rc |= node_setup_anchors(cfg, kr);
+	rc |= node_setup_anchors(cfg, kr, present);
 	return rc;
 }

@@ -15,8 +15,12 @@
 int node_setup_sysctls(const struct agent_config *cfg);
 int node_setup_protocol_name(const struct agent_config *cfg);
 int node_setup_conflist(const struct agent_config *cfg);
-int node_setup_anchors(const struct agent_config *cfg, struct kroute *kr);
+/* Installs the anchors missing from present (our routes in the kernel): an
+ * existing one is not rewritten, so a restart sends no route change. */
+int node_setup_anchors(const struct agent_config *cfg, struct kroute *kr,
+		       const struct route_set *present);
 /* All of the above. */
-int node_setup_all(const struct agent_config *cfg, struct kroute *kr);
+int node_setup_all(const struct agent_config *cfg, struct kroute *kr,
+		   const struct route_set *present);
 
 #endif
