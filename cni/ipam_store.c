@@ -1,0 +1,383 @@
+#include "ipam_store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "cni_env.h"
+#include "log.h"
+
+typedef unsigned __int128 u128;
+
+static u128 addr_to_u128(const struct ip_addr *a)
+{
+	size_t n = ip_addr_len(a->family);
+	u128 v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | a->u.bytes[i];
+	return v;
+}
+
+static void u128_to_addr(u128 v, int family, struct ip_addr *a)
+{
+	size_t n = ip_addr_len(family);
+
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	for (size_t i = n; i > 0; i--) {
+		a->u.bytes[i - 1] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static int io_error(struct cni_err *err, const char *what, const char *path)
+{
+	return cni_err_set(err, CNI_ERR_IO, "IPAM store I/O failure", "%s '%s': %s", what, path,
+			   strerror(errno));
+}
+
+int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *network,
+		    struct cni_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->dirfd = s->lockfd = -1;
+	snprintf(s->dir, sizeof(s->dir), "%s/%s", data_dir, network);
+	s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0 && errno == ENOENT) {
+		if (mkdir_parents(s->dir, 0755) != 0)
+			return io_error(err, "cannot create", s->dir);
+		s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (s->dirfd < 0)
+		return io_error(err, "cannot open", s->dir);
+	s->lockfd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lockfd < 0)
+		return io_error(err, "cannot open lock in", s->dir);
+	while (flock(s->lockfd, LOCK_EX) != 0)
+		if (errno != EINTR)
+			return io_error(err, "cannot lock", s->dir);
+	return 0;
+}
+
+void ipam_store_close(struct ipam_store *s)
+{
+	if (s->lockfd >= 0)
+		close(s->lockfd); /* releases the flock */
+	if (s->dirfd >= 0)
+		close(s->dirfd);
+	s->lockfd = s->dirfd = -1;
+}
+
+bool ipam_entry_parse(const char *target, char *id, size_t idlen, char *ifname, size_t iflen)
+{
+	const char *slash = strchr(target, '/');
+	size_t n;
+
+	if (slash == NULL || strchr(slash + 1, '/') != NULL)
+		return false;
+	n = (size_t)(slash - target);
+	if (n == 0 || n >= idlen || strlen(slash + 1) >= iflen)
+		return false;
+	memcpy(id, target, n);
+	id[n] = '\0';
+	snprintf(ifname, iflen, "%s", slash + 1);
+	return cni_containerid_valid(id) && cni_ifname_valid(ifname);
+}
+
+/* ---- round-robin hint ----------------------------------------------------
+ * Only a hint: a torn or missing file restarts at rangeStart, which is still
+ * correct because allocation itself is decided by the exclusive symlink. */
+
+static void last_name(int idx, char *buf, size_t len)
+{
+	snprintf(buf, len, "last_reserved_ip.%d", idx);
+}
+
+static bool read_last(struct ipam_store *s, int idx, int family, struct ip_addr *out)
+{
+	char name[32], buf[INET6_ADDRSTRLEN + 1], msg[64];
+	ssize_t n;
+	int fd;
+
+	last_name(idx, name, sizeof(name));
+	fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return ip_addr_parse(buf, out, msg, sizeof(msg)) == 0 && out->family == family;
+}
+
+static void write_last(struct ipam_store *s, int idx, const struct ip_addr *a)
+{
+	char name[32], buf[INET6_ADDRSTRLEN];
+	size_t n;
+	int fd;
+
+	last_name(idx, name, sizeof(name));
+	fd = openat(s->dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	ip_addr_format(a, buf, sizeof(buf));
+	n = strlen(buf);
+	if (write(fd, buf, n) != (ssize_t)n)
+		log_warn("cannot write %s/%s", s->dir, name);
+	close(fd);
+}
+
+/* ---- allocation ---------------------------------------------------------- */
+
+static bool is_reserved(const struct ipam_range *r, u128 v)
+{
+	struct ip_addr last;
+
+	prefix_last_addr(&r->subnet, &last);
+	if (v == addr_to_u128(&r->subnet.addr) || v == addr_to_u128(&r->gateway))
+		return true;
+	return r->subnet.addr.family == AF_INET && v == addr_to_u128(&last);
+}
+
+static void log_if_corrupt(struct ipam_store *s, const char *name)
+{
+	char target[512], id[256], ifn[IFNAMSIZ];
+	ssize_t n = readlinkat(s->dirfd, name, target, sizeof(target) - 1);
+
+	if (n >= 0)
+		target[n] = '\0';
+	if (n < 0 || !ipam_entry_parse(target, id, sizeof(id), ifn, sizeof(ifn))) {
+		s->n_corrupt++;
+		log_errorx("IPAM entry '%s/%s' is corrupted; it stays reserved until removed "
+			   "by hand", s->dir, name);
+	}
+}
+
+/* 1 when taken (try the next), 0 when created, -1 on I/O error. */
+static int try_claim(struct ipam_store *s, const struct ip_addr *a, const char *target,
+		     struct cni_err *err)
+{
+	char name[INET6_ADDRSTRLEN];
+
+	ip_addr_format(a, name, sizeof(name));
+	if (symlinkat(target, s->dirfd, name) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return io_error(err, "cannot create entry in", s->dir);
+	log_if_corrupt(s, name);
+	return 1;
+}
+
+int ipam_store_allocate(struct ipam_store *s, const struct ipam_range *r, int range_idx,
+			const char *containerid, const char *ifname, struct ip_addr *out,
+			struct cni_err *err)
+{
+	u128 start = addr_to_u128(&r->start), end = addr_to_u128(&r->end), v, size;
+	int family = r->subnet.addr.family;
+	char target[512], sbuf[PREFIX_STRLEN];
+	struct ip_addr last;
+
+	snprintf(target, sizeof(target), "%s/%s", containerid, ifname);
+	v = start;
+	if (read_last(s, range_idx, family, &last) && addr_to_u128(&last) >= start &&
+	    addr_to_u128(&last) < end)
+		v = addr_to_u128(&last) + 1;
+	size = end - start + 1;
+	s->n_corrupt = 0;
+	for (u128 tried = 0; tried < size; tried++, v = v == end ? start : v + 1) {
+		int rc;
+
+		if (is_reserved(r, v))
+			continue;
+		u128_to_addr(v, family, out);
+		rc = try_claim(s, out, target, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			write_last(s, range_idx, out);
+			return 0;
+		}
+	}
+	return cni_err_set(err, CNI_ERR_IPAM_EXHAUSTED, "no IP addresses available",
+			   "range of '%s' is exhausted%s", prefix_format(&r->subnet, sbuf, sizeof(sbuf)),
+			   s->n_corrupt > 0 ? " (some entries are corrupted, see the log)" : "");
+}
+
+/* ---- scans ---------------------------------------------------------------- */
+
+/* Calls fn for every address entry; fn returns -1 to abort. */
+typedef int (*entry_fn)(struct ipam_store *s, const char *name, const struct ip_addr *a,
+			const char *id, const char *ifname, bool corrupt, void *ctx);
+
+static int scan(struct ipam_store *s, entry_fn fn, void *ctx, struct cni_err *err)
+{
+	int fd = dup(s->dirfd), rc = 0;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return io_error(err, "cannot read", s->dir);
+	}
+	rewinddir(d);
+	s->n_corrupt = 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char target[512], id[256] = "", ifn[IFNAMSIZ] = "", msg[64];
+		struct ip_addr a;
+		bool corrupt;
+		ssize_t n;
+
+		if (ip_addr_parse(de->d_name, &a, msg, sizeof(msg)) != 0)
+			continue; /* lock, hints, foreign files */
+		n = readlinkat(s->dirfd, de->d_name, target, sizeof(target) - 1);
+		if (n >= 0)
+			target[n] = '\0';
+		corrupt = n < 0 || !ipam_entry_parse(target, id, sizeof(id), ifn, sizeof(ifn));
+		if (corrupt) {
+			s->n_corrupt++;
+			log_errorx("IPAM entry '%s/%s' is corrupted", s->dir, de->d_name);
+		}
+		rc = fn(s, de->d_name, &a, id, ifn, corrupt, ctx);
+	}
+	closedir(d);
+	return rc;
+}
+
+struct owner_ctx {
+	const char *id, *ifname;
+	struct ip_addr *out;
+	int max, count;
+	bool remove;
+	struct cni_err *err;
+};
+
+static int owner_fn(struct ipam_store *s, const char *name, const struct ip_addr *a,
+		    const char *id, const char *ifname, bool corrupt, void *vctx)
+{
+	struct owner_ctx *c = vctx;
+
+	if (corrupt || strcmp(id, c->id) != 0 || strcmp(ifname, c->ifname) != 0)
+		return 0;
+	if (c->remove && unlinkat(s->dirfd, name, 0) != 0 && errno != ENOENT)
+		return io_error(c->err, "cannot remove entry", name);
+	if (c->out != NULL && c->count < c->max)
+		c->out[c->count] = *a;
+	c->count++;
+	return 0;
+}
+
+int ipam_store_release(struct ipam_store *s, const char *containerid, const char *ifname,
+		       struct cni_err *err)
+{
+	struct owner_ctx c = { containerid, ifname, NULL, 0, 0, true, err };
+
+	return scan(s, owner_fn, &c, err) != 0 ? -1 : c.count;
+}
+
+int ipam_store_find(struct ipam_store *s, const char *containerid, const char *ifname,
+		    struct ip_addr *out, int max, struct cni_err *err)
+{
+	struct owner_ctx c = { containerid, ifname, out, max, 0, false, err };
+
+	return scan(s, owner_fn, &c, err) != 0 ? -1 : (c.count < max ? c.count : max);
+}
+
+struct gc_ctx {
+	const struct attachment *valid;
+	size_t n_valid;
+	int removed;
+	struct cni_err *err;
+};
+
+static int gc_fn(struct ipam_store *s, const char *name, const struct ip_addr *a,
+		 const char *id, const char *ifname, bool corrupt, void *vctx)
+{
+	struct gc_ctx *c = vctx;
+
+	(void)a;
+	if (corrupt)
+		return 0;
+	for (size_t i = 0; i < c->n_valid; i++)
+		if (strcmp(c->valid[i].containerid, id) == 0 &&
+		    strcmp(c->valid[i].ifname, ifname) == 0)
+			return 0;
+	if (unlinkat(s->dirfd, name, 0) != 0 && errno != ENOENT)
+		return io_error(c->err, "cannot remove entry", name);
+	log_info("GC released %s of %s/%s", name, id, ifname);
+	c->removed++;
+	return 0;
+}
+
+int ipam_store_gc(struct ipam_store *s, const struct attachment *valid, size_t n_valid,
+		  struct cni_err *err)
+{
+	struct gc_ctx c = { valid, n_valid, 0, err };
+
+	if (scan(s, gc_fn, &c, err) != 0)
+		return -1;
+	if (s->n_corrupt > 0)
+		return cni_err_set(err, CNI_ERR_IPAM_CORRUPT, "corrupted IPAM entries",
+				   "%d corrupted entries in '%s' were left in place (see log)",
+				   s->n_corrupt, s->dir);
+	return c.removed;
+}
+
+struct count_ctx {
+	const struct ipam_range *r;
+	u128 used;
+};
+
+static int count_fn(struct ipam_store *s, const char *name, const struct ip_addr *a,
+		    const char *id, const char *ifname, bool corrupt, void *vctx)
+{
+	struct count_ctx *c = vctx;
+	u128 v = addr_to_u128(a);
+
+	(void)s, (void)name, (void)id, (void)ifname, (void)corrupt;
+	if (a->family == c->r->subnet.addr.family && v >= addr_to_u128(&c->r->start) &&
+	    v <= addr_to_u128(&c->r->end) && !is_reserved(c->r, v))
+		c->used++;
+	return 0;
+}
+
+/* How many of network, gateway, broadcast fall inside [start, end]. */
+static u128 reserved_in_range(const struct ipam_range *r, u128 start, u128 end)
+{
+	struct ip_addr last;
+	u128 cand[3];
+	int n = 0;
+	u128 count = 0;
+
+	prefix_last_addr(&r->subnet, &last);
+	cand[n++] = addr_to_u128(&r->subnet.addr);
+	cand[n++] = addr_to_u128(&r->gateway);
+	if (r->subnet.addr.family == AF_INET)
+		cand[n++] = addr_to_u128(&last);
+	for (int i = 0; i < n; i++)
+		if (cand[i] >= start && cand[i] <= end && (i == 0 || cand[i] != cand[0]))
+			count++;
+	return count;
+}
+
+int ipam_store_free_count(struct ipam_store *s, const struct ipam_range *r,
+			  unsigned long long *free_out, struct cni_err *err)
+{
+	struct count_ctx c = { r, 0 };
+	u128 start = addr_to_u128(&r->start), end = addr_to_u128(&r->end), total;
+
+	if (scan(s, count_fn, &c, err) != 0)
+		return -1;
+	total = end - start + 1 - reserved_in_range(r, start, end);
+	total = total > c.used ? total - c.used : 0;
+	*free_out = total > (u128)UINT64_MAX ? UINT64_MAX : (unsigned long long)total;
+	return 0;
+}

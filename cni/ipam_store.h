@@ -1,0 +1,54 @@
+/* The built-in allocator's store: one directory per network under dataDir,
+ * one entry per allocated address. An entry is a symlink named after the
+ * address whose target is "<containerid>/<ifname>": symlink(2) creates it
+ * atomically and exclusively (EEXIST when taken), so a crash at any point
+ * leaves an allocation either fully recorded or absent — never torn — with a
+ * single system call and no temporary file. A flock on "lock" serialises
+ * allocators so round-robin state and scans are consistent. */
+#ifndef CNI_IPAM_STORE_H
+#define CNI_IPAM_STORE_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "cni_error.h"
+#include "netconf.h"
+#include "prefix.h"
+
+struct ipam_store {
+	int dirfd;
+	int lockfd;
+	char dir[PATH_MAX];
+	int n_corrupt; /* corrupted entries met by the last scan */
+};
+
+/* Creates <data_dir>/<network> if needed, opens and locks it (LOCK_EX). */
+int ipam_store_open(struct ipam_store *s, const char *data_dir, const char *network,
+		    struct cni_err *err);
+void ipam_store_close(struct ipam_store *s);
+
+/* Next free address of the range after the last one handed out (round-robin),
+ * never the network, broadcast (IPv4) or gateway address. Code 101 when the
+ * range is full; corrupted entries are skipped (and logged), never reused. */
+int ipam_store_allocate(struct ipam_store *s, const struct ipam_range *r, int range_idx,
+			const char *containerid, const char *ifname, struct ip_addr *out,
+			struct cni_err *err);
+/* Removes every entry of (containerid, ifname); returns how many, or -1. */
+int ipam_store_release(struct ipam_store *s, const char *containerid, const char *ifname,
+		       struct cni_err *err);
+/* Addresses held by (containerid, ifname): up to max into out; count or -1. */
+int ipam_store_find(struct ipam_store *s, const char *containerid, const char *ifname,
+		    struct ip_addr *out, int max, struct cni_err *err);
+/* Removes entries whose owner is not in valid[]; returns how many, or -1.
+ * Corrupted entries are left in place and reported as error 102 at the end. */
+int ipam_store_gc(struct ipam_store *s, const struct attachment *valid, size_t n_valid,
+		  struct cni_err *err);
+/* Free addresses left in the range (saturating at UINT64_MAX). */
+int ipam_store_free_count(struct ipam_store *s, const struct ipam_range *r,
+			  unsigned long long *free_out, struct cni_err *err);
+
+/* Parses an entry target "<containerid>/<ifname>"; false when malformed. */
+bool ipam_entry_parse(const char *target, char *id, size_t idlen, char *ifname,
+		      size_t iflen);
+
+#endif

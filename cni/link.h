@@ -1,0 +1,44 @@
+/* Links: the node bridge, the pod veth pair, lookups and deletion (libnl-3).
+ * Every function works on the namespace of the socket it is given. */
+#ifndef CNI_LINK_H
+#define CNI_LINK_H
+
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <stdbool.h>
+
+#include "cni_error.h"
+
+struct link_info {
+	int ifindex;
+	int master;
+	unsigned flags;
+	unsigned mtu;
+	char name[IFNAMSIZ];
+	char mac[18];
+	bool is_bridge, is_veth;
+};
+
+/* 0 and *out filled; 1 when no such link; -1 on error. */
+int link_lookup(struct nl_sock *sk, const char *name, struct link_info *out,
+		struct cni_err *err);
+/* Creates the bridge if missing (tolerating a concurrent creator), brings it
+ * up, sets promiscuous mode when asked. Fills *out. */
+int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promisc,
+		       struct link_info *out, struct cni_err *err);
+/* One request: host end `host` (up, enslaved to master, in the socket's
+ * namespace) and peer `peer` created directly in the namespace netns_fd.
+ * Code 103 when a name is taken. */
+int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int netns_fd,
+		     int master, int mtu, struct cni_err *err);
+/* 0 when deleted or already absent. */
+int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err);
+int link_set_up(struct nl_sock *sk, int ifindex, struct cni_err *err);
+/* Bridge port hairpin (reflective relay) mode on. */
+int link_set_hairpin(struct nl_sock *sk, int ifindex, struct cni_err *err);
+/* "veth" + 8 hex digits of a hash of containerid and ifname: deterministic so
+ * DEL finds the host end without any state. */
+void link_host_veth_name(const char *containerid, const char *ifname, char *out,
+			 size_t len);
+
+#endif
