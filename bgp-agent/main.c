@@ -18,7 +18,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "run", cmd_run, false, "run the agent in the foreground (SIGHUP reloads, SIGTERM stops)" },
 	{ "check-config", cmd_check_config, false, "validate the configuration; print every error" },
-	/* render: added with render_frr.c */
+	{ "render", cmd_render, false, "print the FRR configuration the agent would apply" },
 	{ "status", cmd_status, true, "show peers and routes of the running agent" },
 	{ "cleanup", cmd_cleanup, false, "remove every kernel route the agent owns" },
 };
