@@ -101,9 +101,13 @@ static void check_node_cidr(const AC *cfg, struct config_source *src, size_t i)
 	if (p->len != mask)
 		config_error_key(src, key, "node.pod_cidrs: \"%s\" must be a /%u (cluster.node_mask_v%c)",
 				 a, mask, p->addr.family == AF_INET ? '4' : '6');
+	/* Like Kubernetes' podCIDRs: at most one per family, and the CNI
+	 * conflist takes one IPAM range set per family. */
 	for (size_t j = 0; j < i; j++)
-		if (prefix_overlaps(p, &cfg->node.pod_cidrs[j]))
-			config_error_key(src, key, "node.pod_cidrs: \"%s\" overlaps \"%s\"", a,
+		if (p->addr.family == cfg->node.pod_cidrs[j].addr.family)
+			config_error_key(src, key, "node.pod_cidrs: \"%s\" is a second IPv%c prefix "
+					 "(one IPv4 and one IPv6 at most; \"%s\" is first)", a,
+					 p->addr.family == AF_INET ? '4' : '6',
 					 prefix_format(&cfg->node.pod_cidrs[j], b, sizeof(b)));
 }
 
