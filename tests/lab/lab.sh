@@ -193,7 +193,11 @@ lab_pod_add() {
 		{ lab_die "CNI plugin '$type' not found"; return 1; }
 	echo "$pns" >>"$LAB_STATE/namespaces"
 	ip netns add "$pns" && ip -n "$pns" link set lo up || return 1
-	jq -c '.plugins[0] + {name: .name, cniVersion: .cniVersion}' "$conf" >"$st/pods/$2.stdin"
+	# What a runtime passes: the plugin's config with the list's name and
+	# cniVersion. The lab only adds an IPAM store under its state dir if the
+	# conflist names none, so that labs never share /var/lib/cni.
+	jq -c --arg dd "$st/ipam" '.plugins[0] + {name: .name, cniVersion: .cniVersion}
+		| if .ipam.dataDir then . else .ipam.dataDir = $dd end' "$conf" >"$st/pods/$2.stdin"
 	ip netns exec "$(ns "$node")" env CNI_COMMAND=ADD CNI_CONTAINERID="$pns" \
 		CNI_NETNS="/var/run/netns/$pns" CNI_IFNAME=eth0 \
 		CNI_PATH="$(dirname "$bin"):/opt/cni/bin:/usr/lib/cni" \
@@ -209,6 +213,54 @@ lab_pod_ip() { cat "$LAB_STATE/${1%%-*}/pods/${1#*-}.ip${2:-}"; }
 lab_ping() {
 	local cmd=ping; [ "${3:-}" = 6 ] && cmd="ping -6"
 	ip netns exec "$(ns "$1")" $cmd -c 1 -W 2 -q "$(lab_pod_ip "$2" "${3:-}")" >/dev/null 2>&1
+}
+
+# lab_ping_row SRC [6]: "SRC r r r ..." with 1 (reply), 0 (none) or - (itself)
+# per pod in lab_pods order.
+lab_ping_row() {
+	local src=$1 dst row=$1
+	for dst in $(lab_pods); do
+		if [ "$dst" = "$src" ]; then row="$row -"
+		elif lab_ping "$src" "$dst" "${2:-}"; then row="$row 1"
+		else row="$row 0"; fi
+	done
+	echo "$row"
+}
+# lab_ping_all DIR [6]: every pod pings every other pod, one source per
+# parallel job; DIR/<pod> gets that pod's row. Returns the number of failures.
+lab_ping_all() {
+	local dir=$1 src fails
+	for src in $(lab_pods); do lab_ping_row "$src" "${2:-}" >"$dir/$src" & done
+	wait
+	fails=$(cat "$dir"/* | tr ' ' '\n' | grep -c '^0$')
+	return "$fails"
+}
+
+# --- extra routers (tests) ----------------------------------------------------
+# lab_router_up NAME ADDRESS CONF: another FRR on the node network (a second
+# ToR, a hostile speaker, ...), zebra with FIB install on like a real router.
+lab_router_up() {
+	lab_ns_add "$1" && lab_attach "$1" || return 1
+	ip -n "$(ns "$1")" addr add "$2/24" dev eth0
+	frr_start "$1" "$3"
+}
+# lab_tor2_up: a second ToR at 192.168.1.2, same AS and listen range.
+lab_tor2_up() {
+	sed 's/^hostname tor$/hostname tor2/; s/router-id 192\.168\.1\.1$/router-id 192.168.1.2/' \
+		"$LAB_DIR/tor-frr.conf" >"$LAB_STATE/tor2-frr.conf"
+	lab_router_up tor2 192.168.1.2 "$LAB_STATE/tor2-frr.conf"
+}
+# lab_frr_restart NODE: stops the node's zebra and bgpd and starts them again
+# from the config the agent rendered into /etc/frr/<ns>/frr.conf.
+lab_frr_restart() {
+	local st=$LAB_STATE/$1
+	cp "/etc/frr/$(ns "$1")/frr.conf" "$st/frr-restart.conf"
+	frr_stop "$1"
+	frr_start "$1" "$st/frr-restart.conf" -n
+}
+# lab_agent_ready NODE: the agent answers on its control socket.
+lab_agent_ready() {
+	"$BUILD_DIR/bgp-agent" status -c "$LAB_STATE/$1/agent.conf" >/dev/null 2>&1
 }
 
 # --- convergence ------------------------------------------------------------
@@ -233,6 +285,19 @@ lab_converged() {
 lab_proto_name() {
 	if ip -n "$(ns lan)" route show proto bgp-agent >/dev/null 2>&1; then echo bgp-agent; else echo "$LAB_PROTO"; fi
 }
+
+# lab_dump: what went wrong, for a failing test's log.
+lab_dump() {
+	local n
+	for n in $(lab_nodes); do
+		echo "--- node$n agent log (tail)"
+		tail -n 15 "$LAB_STATE/node$n/agent.log" 2>/dev/null
+		echo "--- node$n routes"
+		ip -n "$(ns "node$n")" route 2>/dev/null
+		vty "node$n" "show bgp summary" | grep -E '^[0-9a-f*]|Neighbor'
+	done
+	[ "$MODE" != mesh ] && vty tor "show bgp summary" | grep -E '^[0-9a-f*]|Neighbor'
+} >&2
 
 # --- teardown ---------------------------------------------------------------
 # Namespaces of this lab: the recorded ones, plus any that match the lab's

@@ -1,0 +1,134 @@
+#!/bin/bash
+# End to end, ToR mode (one lab for all of it): every pod reaches every other
+# pod; a fourth node joins with no config change anywhere else; a hostile
+# speaker's routes (default, another node's /25, outside the cluster) are never
+# installed; a route deleted by hand comes back; a node whose link is cut has
+# its routes removed from the others within the hold time.
+# timeout: 200
+LAB=et$$
+. "$(dirname "$0")/../lib/testlib.sh"
+. "$REPO/tests/lab/lab.sh"
+need_root
+MODE=tor DUALSTACK=0 NODES=3
+on_cleanup lab_down
+HOLD_MS=9000   # datacenter profile: keepalive 3 s, hold 9 s
+
+matrix_ok() {
+	local d rc=0
+	d=$(mktemp -d)
+	lab_ping_all "$d" || rc=$?
+	[ "$rc" = 0 ] || { echo "ping rows (1 = reply):"; cat "$d"/*; } >&2
+	rm -rf "$d"
+	return "$rc"
+}
+pods_add() { # NODE COUNT
+	local p
+	for p in $(seq 1 "$2"); do lab_pod_add "$1" "pod$p" >/dev/null || return 1; done
+}
+# Every config a join must leave alone: the ToR's file and running config, each
+# existing node's agent.conf, rendered frr.conf and running config.
+config_sums() {
+	local n
+	sha256sum "/etc/frr/$(ns tor)/frr.conf"
+	vty tor "show running-config" | sha256sum
+	for n in 1 2 3; do
+		sha256sum "$LAB_STATE/node$n/agent.conf" "/etc/frr/$(ns "node$n")/frr.conf"
+		vty "node$n" "show running-config" | sha256sum
+	done
+}
+
+t0=$(now_ms)
+if ! lab_up; then
+	not_ok "lab up (ToR + 3 nodes with FRR and bgp-agent)"
+	lab_dump; finish; exit 1
+fi
+ok "lab up (ToR + 3 nodes with FRR and bgp-agent)"
+pods=ok
+for n in 1 2 3; do pods_add "node$n" 2 || pods=failed; done
+check_eq "2 pods per node created with bgp-bridge (CNI ADD in the node namespace)" "$pods" ok
+if wait_until 60 lab_converged; then
+	ok "converged: every node has an agent route to every other node's pod CIDR"
+	note "ToR mode: 3 nodes converged $(( $(now_ms) - t0 )) ms after lab start"
+else
+	not_ok "converged: every node has an agent route to every other node's pod CIDR"
+	lab_dump
+fi
+check "every pod reaches every other pod (6 pods, 30 pings)" matrix_ok
+check "ToR sees 3 dynamic neighbors" sh -c "[ \$(ip netns exec $(ns tor) vtysh -N $(ns tor) -c 'show bgp ipv4 unicast summary json' | jq '[.peers[] | select(.state == \"Established\")] | length') = 3 ]"
+
+# --- a fourth node joins ---------------------------------------------------
+before=$(config_sums)
+t=$(now_ms)
+check "node4 joins the running lab" lab_node_add 4
+check "a pod on node4" pods_add node4 1
+if wait_until 60 lab_converged; then
+	ok "node4 converged: all 4 nodes have routes to each other"
+	note "join: node4 reachable $(( $(now_ms) - t )) ms after it was created (namespace, FRR, agent, pod)"
+else
+	not_ok "node4 converged: all 4 nodes have routes to each other"; lab_dump
+fi
+check "every pod reaches every other pod, node4's included (7 pods, 42 pings)" matrix_ok
+check_eq "no config changed on the ToR or nodes 1-3 (checksums)" "$(config_sums)" "$before"
+
+# --- a hostile speaker on the node network ------------------------------------
+cat >"$LAB_STATE/rogue.conf" <<'EOF'
+frr defaults datacenter
+hostname rogue
+router bgp 65066
+ bgp router-id 192.168.1.66
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ neighbor 192.168.1.1 remote-as 65000
+ address-family ipv4 unicast
+  network 0.0.0.0/0
+  network 10.244.2.0/25
+  network 172.16.0.0/16
+ exit-address-family
+!
+EOF
+BAD="0.0.0.0/0 10.244.2.0/25 172.16.0.0/16"
+check "hostile speaker 192.168.1.66 (AS 65066) starts" lab_router_up rogue 192.168.1.66 "$LAB_STATE/rogue.conf"
+tor_passed_on() { # the ToR accepted the bad routes and sent them to node1
+	local out p
+	out=$(vty tor "show bgp ipv4 unicast neighbors 192.168.1.11 advertised-routes")
+	for p in $BAD; do grep -q "$p" <<<"$out" || return 1; done
+}
+check "the ToR accepted the hostile routes and advertised them to the nodes" wait_until 30 tor_passed_on
+sleep 3 # far beyond the agent's reaction time to a BGP change
+none_installed() { # NODE
+	local p
+	for p in $BAD; do [ -z "$(ip -n "$(ns "$1")" route show exact "$p")" ] || return 1; done
+}
+for n in 1 2 3 4; do
+	check "node$n installed none of $BAD" none_installed "node$n"
+done
+check "pods on node2's lower half still reached via node2 (no /25 hijack)" lab_ping node1-pod1 node2-pod1
+ip -n "$(ns lan)" link set p-rogue down
+
+# --- a route deleted by hand comes back ------------------------------------------
+ip -n "$(ns node1)" route del "$(pod_cidr 2)" proto "$LAB_PROTO"
+t=$(now_ms)
+if wait_until 40 lab_has_route node1 "$(pod_cidr 2)"; then
+	ok "route deleted by hand on node1 comes back"
+	note "hand-deleted route restored after $(( $(now_ms) - t )) ms"
+else
+	not_ok "route deleted by hand on node1 comes back"
+fi
+
+# --- a node goes away (link cut) ---------------------------------------------------
+gone_everywhere() {
+	local n
+	for n in 1 2 4; do ! lab_has_route "node$n" "$(pod_cidr 3)" || return 1; done
+}
+ip -n "$(ns lan)" link set p-node3 down
+t=$(now_ms)
+if wait_until 30 gone_everywhere; then
+	dt=$(( $(now_ms) - t ))
+	ok "node3's link cut: nodes 1, 2, 4 removed its pod CIDR"
+	note "node3 gone: routes removed $dt ms after the link cut (hold time ${HOLD_MS} ms)"
+	check "removed within the hold time (+3 s margin for a loaded machine)" test "$dt" -le $((HOLD_MS + 3000))
+else
+	not_ok "node3's link cut: nodes 1, 2, 4 removed its pod CIDR"; lab_dump
+fi
+check "nodes 1, 2, 4 still reach each other's pods" lab_ping node1-pod1 node4-pod1
+finish
