@@ -137,7 +137,8 @@ int route_add(struct nl_sock *sk, int ifindex, const struct prefix *dst,
 	if (rc == -NLE_EXIST)
 		rc = 0;
 out:
-	rtnl_route_nh_free(nh);
+	if (nh != NULL) /* rtnl_route_nh_free() is not NULL-safe */
+		rtnl_route_nh_free(nh);
 	rtnl_route_put(r);
 	nl_addr_put(d);
 	nl_addr_put(g);

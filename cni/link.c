@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "nl_conn.h"
 
@@ -66,13 +67,31 @@ int link_set_up(struct nl_sock *sk, int ifindex, struct cni_err *err)
 	return link_change_flags(sk, ifindex, IFF_UP, err);
 }
 
+/* A bridge without an assigned MAC takes the lowest MAC of its ports, so its
+ * address would change with every pod; an explicit one stays put. */
+static struct nl_addr *random_mac(void)
+{
+	uint8_t mac[6];
+
+	if (getrandom(mac, sizeof(mac), 0) != (ssize_t)sizeof(mac))
+		return NULL;
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+	return nl_addr_build(AF_LLC, mac, sizeof(mac));
+}
+
 static int bridge_create(struct nl_sock *sk, const char *name, int mtu, struct cni_err *err)
 {
 	struct rtnl_link *br = rtnl_link_bridge_alloc();
+	struct nl_addr *mac = random_mac();
 	int rc;
 
-	if (br == NULL)
+	if (br == NULL || mac == NULL) {
+		rtnl_link_put(br);
+		nl_addr_put(mac);
 		return cni_err_set(err, CNI_ERR_INTERNAL, "out of memory", "bridge");
+	}
+	rtnl_link_set_addr(br, mac);
+	nl_addr_put(mac);
 	rtnl_link_set_name(br, name);
 	rtnl_link_set_flags(br, IFF_UP);
 	if (mtu > 0)
@@ -120,8 +139,9 @@ int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int
 	rtnl_link_set_master(veth, master);
 	rtnl_link_set_flags(veth, IFF_UP);
 	rtnl_link_set_name(p, peer);
+	/* No IFF_UP for the peer: the kernel opens it before the pair is linked
+	 * (veth_open fails with ENOTCONN); the caller brings it up in the pod. */
 	rtnl_link_set_ns_fd(p, netns_fd);
-	rtnl_link_set_flags(p, IFF_UP);
 	if (mtu > 0) {
 		rtnl_link_set_mtu(veth, (unsigned)mtu);
 		rtnl_link_set_mtu(p, (unsigned)mtu);

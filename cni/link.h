@@ -27,7 +27,7 @@ int link_lookup(struct nl_sock *sk, const char *name, struct link_info *out,
 int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promisc,
 		       struct link_info *out, struct cni_err *err);
 /* One request: host end `host` (up, enslaved to master, in the socket's
- * namespace) and peer `peer` created directly in the namespace netns_fd.
+ * namespace) and peer `peer` (down) created directly in the namespace netns_fd.
  * Code 103 when a name is taken. */
 int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int netns_fd,
 		     int master, int mtu, struct cni_err *err);

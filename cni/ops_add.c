@@ -121,6 +121,12 @@ static int pod_addresses(struct add_ctx *c, struct nl_sock *pod, struct cni_err 
 		if (addr_add(pod, c->cveth.ifindex, &c->ipam.ips[i].addr, c->ipam.ips[i].plen,
 			     ADDR_NODAD, err) != 0)
 			return -1;
+	return 0;
+}
+
+/* After the link is up: routes via a gateway need a running link. */
+static int pod_routes(struct add_ctx *c, struct nl_sock *pod, struct cni_err *err)
+{
 	for (int i = 0; i < c->routes.n_routes; i++) {
 		const struct cni_route *rt = &c->routes.routes[i];
 
@@ -146,7 +152,8 @@ static int setup_pod(struct add_ctx *c, struct cni_err *err)
 			    c->env->ifname, c->env->netns);
 		goto out;
 	}
-	rc = pod_addresses(c, pod, err);
+	if (pod_addresses(c, pod, err) == 0 && link_set_up(pod, c->cveth.ifindex, err) == 0)
+		rc = pod_routes(c, pod, err);
 out:
 	nl_conn_close(pod);
 	netns_leave(&saved);

@@ -62,8 +62,8 @@ static int check_node(struct check_ctx *c, struct cni_err *err)
 
 	link_host_veth_name(c->env->containerid, c->env->ifname, host_name, sizeof(host_name));
 	if (sk == NULL ||
-	    check_link(sk, &c->prev, find_iface(&c->prev, c->nc->bridge, NULL), c->nc->bridge,
-		       &br, err) != 0 ||
+	    /* -1: no MAC comparison, a bridge created elsewhere may change it */
+	    check_link(sk, &c->prev, -1, c->nc->bridge, &br, err) != 0 ||
 	    check_link(sk, &c->prev, find_iface(&c->prev, host_name, NULL), host_name, &hv,
 		       err) != 0)
 		goto out;
