@@ -65,10 +65,10 @@ static int read_command(struct fake *f, int fd, int i)
 	return -1;
 }
 
-static void answer(struct fake *f, int fd, int i)
+static void answer(struct fake *f, int fd, int nth)
 {
 	static const struct timespec tick = { 0, 200000 };
-	unsigned char trailer[4] = { 0, 0, 0, i == 0 ? f->status : f->later_status };
+	unsigned char trailer[4] = { 0, 0, 0, nth == 0 ? f->status : f->later_status };
 	char *big = NULL;
 	const char *out = f->output;
 	size_t len;
