@@ -12,12 +12,7 @@
 
 #include "atomic_file.h"
 #include "log.h"
-/* Until the render module's header lands, its contract (from the task brief). */
-#if __has_include("render_frr.h")
 #include "render_frr.h"
-#else
-int render_frr_config(const struct agent_config *cfg, char **out, FILE *err);
-#endif
 
 #define TICK_MS 1000
 #define BACKOFF_MIN_MS 1000

@@ -10,12 +10,7 @@
 #include "atomic_file.h"
 #include "log.h"
 
-/* Until the conflist module's header lands, its contract (from the task brief). */
-#if __has_include("cni_conflist.h")
 #include "cni_conflist.h"
-#else
-int cni_conflist_render(const struct agent_config *cfg, char **out);
-#endif
 
 static bool has_family(const struct prefix *v, size_t n, int family)
 {
