@@ -162,7 +162,8 @@ static int pass_error(const char *type, const char *out, int status, struct cni_
 	if (json_is_integer(code))
 		cni_err_set(err, (int)json_integer_value(code),
 			    json_is_string(msg) ? json_string_value(msg) : "IPAM plugin failed",
-			    "%s: %s", type, json_is_string(det) ? json_string_value(det) : "");
+			    "IPAM plugin '%s'%s%s", type, json_is_string(det) ? ": " : "",
+			    json_is_string(det) ? json_string_value(det) : "");
 	else
 		cni_err_set(err, CNI_ERR_DELEGATE, "IPAM plugin failed",
 			    "'%s' exited with status %d without an error object", type,
