@@ -124,9 +124,9 @@ static void schedule_retry(struct frr_apply *fa)
 	fa->backoff_ms = fa->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : fa->backoff_ms * 2;
 }
 
-/* Lines of frr-reload.py's output: the --test diff at info (it is what changes
- * in the router), anything else at debug. */
-static void log_output(const char *what, const char *text, bool as_info)
+/* frr-reload.py's output, line by line, at debug level (it is long: every
+ * added line comes with its context). */
+static void log_output(const char *what, const char *text)
 {
 	const char *p = text;
 	int n = 0;
@@ -136,14 +136,32 @@ static void log_output(const char *what, const char *text, bool as_info)
 		int len = nl != NULL ? (int)(nl - p) : (int)strlen(p);
 
 		if (len > 0) {
-			if (as_info)
-				log_info("frr: %s: %.*s", what, len, p);
-			else
-				log_debug("frr: %s: %.*s", what, len, p);
+			log_debug("frr: %s: %.*s", what, len, p);
 			n++;
 		}
 		p = nl != NULL ? nl + 1 : NULL;
 	}
+}
+
+/* Counts the lines of the --test diff sections, for one info line per apply. */
+static void log_diff_summary(const char *text)
+{
+	unsigned del = 0, add = 0, *section = NULL;
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		const char *nl = strchr(p, '\n');
+
+		if (strncmp(p, "Lines To Delete", 15) == 0)
+			section = &del;
+		else if (strncmp(p, "Lines To Add", 12) == 0)
+			section = &add;
+		else if (section != NULL && *p != '=' && *p != '\n' && !(*p >= '0' && *p <= '9'))
+			(*section)++;
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	log_info("frr: applying: %u line(s) to remove, %u line(s) to add (with their context)",
+		 del, add);
 }
 
 static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage);
@@ -159,17 +177,18 @@ static void child_done(int fd, uint32_t events, void *arg)
 	event_loop_del(fa->loop, fa->child.pidfd);
 	code = child_finish(&fa->child, &out);
 	if (code != 0) {
-		log_output("frr-reload.py", out, false);
+		log_output("frr-reload.py", out);
 		set_state(fa, FRR_STATE_FAILED, "frr-reload.py --%s failed (exit %d)%s%.300s",
 			  fa->stage == APPLY_TEST ? "test" : "reload", code,
 			  out != NULL && *out != '\0' ? ": " : "", out != NULL ? out : "");
 		fa->stage = APPLY_IDLE;
 		schedule_retry(fa);
 	} else if (fa->stage == APPLY_TEST) {
-		log_output("diff", out, true);
+		log_output("diff", out);
+		log_diff_summary(out);
 		start_stage(fa, APPLY_RELOAD);
 	} else {
-		log_output("frr-reload.py", out, false);
+		log_output("frr-reload.py", out);
 		free(fa->applied);
 		fa->applied = strdup(fa->desired);
 		fa->applied_pid = fa->attempt_pid;

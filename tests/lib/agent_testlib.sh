@@ -21,7 +21,9 @@ lan_attach() {
 # frr_bootstrap NAME: the minimal config an agent's FRR starts with; the
 # agent renders and applies the rest.
 frr_bootstrap() {
-	printf 'frr defaults datacenter\nhostname %s\nservice integrated-vtysh-config\n!\n' "$1" \
+	# The agent renders the machine's hostname (namespaces share it): start
+	# with the same one so the first apply does not rename the router.
+	printf 'frr defaults datacenter\nhostname %s\nservice integrated-vtysh-config\n!\n' "$(hostname)" \
 		>"$WORK/$1-frr.conf"
 	echo "$WORK/$1-frr.conf"
 }
@@ -61,8 +63,10 @@ CONF
 }
 
 # agent_start NODE: runs the agent in NODE's namespace; its pid in AGENT_PID_<NODE>.
+# Not through nsx (a shell function: `&` would fork a subshell whose pid is
+# not the agent's); ip netns exec execs the agent, so $! is the agent itself.
 agent_start() {
-	nsx "$1" "$AGENT" run -c "$WORK/$1.conf" >>"$WORK/$1-agent.log" 2>&1 &
+	ip netns exec "$(ns "$1")" "$AGENT" run -c "$WORK/$1.conf" >>"$WORK/$1-agent.log" 2>&1 &
 	local pid=$!
 	track_pid "$pid"
 	eval "AGENT_PID_$1=$pid"
