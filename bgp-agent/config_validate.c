@@ -168,6 +168,9 @@ static void check_peer_endpoint(const AC *cfg, struct config_source *src, size_t
 	char key[64], where[32];
 
 	snprintf(where, sizeof(where), "peers.%zu", i);
+	snprintf(key, sizeof(key), "%s.address", where);
+	if (!p->has_address && config_source_has(src, key))
+		return; /* the address did not parse: reported already */
 	if (p->has_address == (p->interface[0] != '\0')) {
 		config_error_key(src, where, "%s: set exactly one of address and interface "
 				 "(BGP unnumbered)", where);
