@@ -294,6 +294,8 @@ static const struct bad_case bad_cases[] = {
 	  "peers.0.asn: \"extern\" is not an AS number, \"internal\" or \"external\"" },
 	{ MINIMAL "peers = (\n { name = \"a\"; address = \"fe80::1\"; asn = 65000; }\n);\n", 5,
 	  "peers.0.address: \"fe80::1\" is link-local; use interface" },
+	{ MINIMAL "peers = (\n { name = \"a\"; address = \"fd00::1\"; asn = 65000; }\n);\n", 5,
+	  "peers.0.address: an IPv6 session carries only IPv6 routes, but node.pod_cidrs has no IPv6 prefix" },
 	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.11\"; asn = 65000; }\n);\n", 5,
 	  "peers.0.address: \"192.168.1.11\" is the node's own address" },
 	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.1\"; asn = 65000;\n"
