@@ -398,6 +398,19 @@ void reconcile_config_changed(struct reconciler *r)
 	timer_arm(r->soon_fd, 1, 0);
 }
 
+int reconcile_bgpd_command(struct reconciler *r, const char *cmd, const struct frr_reply **reply)
+{
+	if (vty_run(r, cmd, VTY_POLL_TIMEOUT_MS) != 0)
+		return -1;
+	*reply = &r->reply;
+	return 0;
+}
+
+bool reconcile_af_in_use(const struct reconciler *r, int af)
+{
+	return af_in_use(r, af);
+}
+
 struct kroute *reconcile_kroute(struct reconciler *r)
 {
 	return r->kr;

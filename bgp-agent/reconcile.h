@@ -72,6 +72,11 @@ void reconcile_free(struct reconciler *r);
 void reconcile_config_changed(struct reconciler *r);
 /* Refreshes r->peers from bgpd now (for status). 0 or -1. */
 int reconcile_refresh_peers(struct reconciler *r);
+/* Runs one show command on the shared bgpd connection (for status); the
+ * answer stays valid until the next command. 0 or -1 (bgpd unreachable). */
+int reconcile_bgpd_command(struct reconciler *r, const char *cmd, const struct frr_reply **reply);
+/* True when the family (BGP_AF_*) is used by the cluster's pod CIDRs. */
+bool reconcile_af_in_use(const struct reconciler *r, int af);
 /* The kernel handle, for node setup's anchors. */
 struct kroute *reconcile_kroute(struct reconciler *r);
 

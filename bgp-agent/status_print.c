@@ -141,21 +141,30 @@ static void print_advertised(const json_t *st, FILE *out)
 	table_print(&t, out);
 }
 
-/* Learned and installed routes share the layout; rejected adds a reason. */
+static void fmt_rejected_by(const json_t *r, char *buf, size_t len)
+{
+	const char *peer = str(r, "peer");
+
+	snprintf(buf, len, "%s%s%s%s", str(r, "by"), *peer ? " (" : "", peer, *peer ? ")" : "");
+}
+
+/* Learned and installed routes share the layout; rejected adds who refused
+ * the route (FRR's policy or the agent's) and why. */
 static void print_routes(const json_t *st, const char *key, const char *title, FILE *out)
 {
 	const json_t *arr = json_object_get(st, key);
-	bool with_reason = strcmp(key, "rejected") == 0;
-	struct table t = { .ncols = with_reason ? 3 : 2,
-			   .head = { "PREFIX", "NEXT HOPS", "REASON" } };
-	char nh[CELL_MAX];
+	bool rejected = strcmp(key, "rejected") == 0;
+	struct table t = { .ncols = rejected ? 4 : 2,
+			   .head = { "PREFIX", "NEXT HOPS", "REFUSED BY", "REASON" } };
+	char nh[CELL_MAX], by[CELL_MAX];
 	size_t i;
 	json_t *r;
 
 	fprintf(out, "\n%s (%zu):\n", title, json_array_size(arr));
 	json_array_foreach(arr, i, r) {
-		const char *row[3] = { str(r, "prefix"), nh, str(r, "reason") };
+		const char *row[4] = { str(r, "prefix"), nh, by, str(r, "reason") };
 		fmt_nexthops(r, nh, sizeof(nh));
+		fmt_rejected_by(r, by, sizeof(by));
 		table_row(&t, row);
 	}
 	table_print(&t, out);

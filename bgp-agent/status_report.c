@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "agent_state.h"
+#include "frr_filtered.h"
+#include "import_policy.h"
 #include "log.h"
 
 static const char *const route_type_names[] = {
@@ -49,17 +51,57 @@ static json_t *route_set_json(const struct route_set *s)
 	return a;
 }
 
-static json_t *rejected_json(const struct rejected_set *s)
+/* Routes FRR's own inbound policy refused (needs Adj-RIB-In: soft-
+ * reconfiguration inbound), explained with the agent's policy, which applies
+ * the same rules. Without Adj-RIB-In FRR answers with text: nothing to add. */
+static void add_frr_filtered(struct agent *a, const char *peer, const char *peer_name,
+			     int af, json_t *arr)
 {
-	json_t *a = json_array();
+	static const char *const af_name[BGP_AF_COUNT] = { "ipv4", "ipv6" };
+	const struct frr_reply *reply;
+	struct route_set routes;
+	char cmd[160], err[IMPORT_REASON_MAX];
+
+	snprintf(cmd, sizeof(cmd), FRR_FILTERED_CMD_FMT, af_name[af], peer);
+	route_set_init(&routes);
+	if (reconcile_bgpd_command(&a->rec, cmd, &reply) == 0 &&
+	    frr_filtered_parse(reply->out, reply->len, &routes, err, sizeof(err)) == 0) {
+		for (size_t i = 0; i < routes.n; i++) {
+			json_t *r = route_json(&routes.routes[i]);
+
+			if (import_policy_prefix_ok(&a->cfg, &routes.routes[i].dst, err, sizeof(err)))
+				snprintf(err, sizeof(err), "refused by FRR's inbound route-map");
+			json_object_set_new(r, "reason", json_string(err));
+			json_object_set_new(r, "by", json_string("frr"));
+			json_object_set_new(r, "peer", json_string(peer_name));
+			json_array_append_new(arr, r);
+		}
+	}
+	route_set_free(&routes);
+}
+
+static void peer_key(const struct peer_config *p, char *buf, size_t len);
+
+static json_t *rejected_json(struct agent *a)
+{
+	const struct rejected_set *s = &a->rec.rejected;
+	char key[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	json_t *arr = json_array();
 
 	for (size_t i = 0; i < s->n; i++) {
 		json_t *r = route_json(&s->v[i].route);
 
 		json_object_set_new(r, "reason", json_string(s->v[i].reason));
-		json_array_append_new(a, r);
+		json_object_set_new(r, "by", json_string("agent"));
+		json_array_append_new(arr, r);
 	}
-	return a;
+	for (size_t i = 0; i < a->cfg.n_peers; i++) {
+		peer_key(&a->cfg.peers[i], key, sizeof(key));
+		for (int af = 0; af < BGP_AF_COUNT; af++)
+			if (reconcile_af_in_use(&a->rec, af))
+				add_frr_filtered(a, key, a->cfg.peers[i].name, af, arr);
+	}
+	return arr;
 }
 
 static void peer_key(const struct peer_config *p, char *buf, size_t len)
@@ -171,7 +213,7 @@ json_t *status_report_build(struct agent *a)
 	json_object_set_new(o, "advertised", advertised_json(a));
 	json_object_set_new(o, "learned", route_set_json(&a->rec.learned));
 	json_object_set_new(o, "installed", route_set_json(&a->rec.actual));
-	json_object_set_new(o, "rejected", rejected_json(&a->rec.rejected));
+	json_object_set_new(o, "rejected", rejected_json(a));
 	json_object_set_new(o, "sync", sync_json(a));
 	return o;
 }
