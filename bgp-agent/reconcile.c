@@ -10,7 +10,8 @@
 
 #define VTY_POLL_TIMEOUT_MS 2000
 #define VTY_FETCH_TIMEOUT_MS 10000
-#define PEERS_REFRESH_MS 1000 /* while waiting for End-of-RIB */
+#define PEERS_REFRESH_MS 500 /* while waiting for End-of-RIB */
+#define EOR_SETTLE_MS 500
 
 static const char *const rib_cmd[BGP_AF_COUNT] = { BGP_RIB_CMD_V4, BGP_RIB_CMD_V6 };
 static const char *const version_cmd[BGP_AF_COUNT] = { BGP_RIB_VERSION_CMD_V4,
@@ -33,6 +34,7 @@ static void restart_grace(struct reconciler *r, const char *why)
 {
 	r->sweep_allowed = false;
 	r->have_rib = false;
+	r->eor_seen_ms = 0;
 	r->grace_start_ms = monotonic_ms();
 	snprintf(r->sweep_reason, sizeof(r->sweep_reason),
 		 "waiting for End-of-RIB from every peer (%s)", why);
@@ -174,24 +176,37 @@ static bool all_peers_sent_eor(const struct reconciler *r)
 	return true;
 }
 
+/* The End-of-RIB flag can be visible before bgpd has run best-path selection
+ * on the updates that preceded it; sweeping then would delete routes for a
+ * moment. So the sweep waits EOR_SETTLE_MS after End-of-RIB and refetches. */
+static bool eor_settled(struct reconciler *r, uint64_t now)
+{
+	if (r->eor_seen_ms == 0) {
+		if (now - r->last_peers_ms < PEERS_REFRESH_MS || reconcile_refresh_peers(r) != 0 ||
+		    !all_peers_sent_eor(r))
+			return false;
+		r->eor_seen_ms = now;
+	}
+	return now - r->eor_seen_ms >= EOR_SETTLE_MS;
+}
+
 static void update_sweep_gate(struct reconciler *r)
 {
 	uint64_t now = monotonic_ms();
 
 	if (r->sweep_allowed || !r->have_rib)
 		return;
-	if (now - r->grace_start_ms >= (uint64_t)r->cfg->kernel.grace_period * 1000u) {
+	if (now - r->grace_start_ms >= (uint64_t)r->cfg->kernel.grace_period * 1000u)
 		snprintf(r->sweep_reason, sizeof(r->sweep_reason), "grace period of %u s ran out",
 			 r->cfg->kernel.grace_period);
-	} else {
-		if (now - r->last_peers_ms < PEERS_REFRESH_MS || reconcile_refresh_peers(r) != 0 ||
-		    !all_peers_sent_eor(r))
-			return;
+	else if (eor_settled(r, now))
 		snprintf(r->sweep_reason, sizeof(r->sweep_reason),
 			 "every peer sent End-of-RIB after %llu ms",
-			 (unsigned long long)(now - r->grace_start_ms));
-	}
+			 (unsigned long long)(r->eor_seen_ms - r->grace_start_ms));
+	else
+		return;
 	r->sweep_allowed = true;
+	r->need_fetch = true; /* sweep against a table read after the gate opened */
 	log_info("routes: stale routes may now be removed: %s", r->sweep_reason);
 }
 
@@ -247,9 +262,9 @@ static void sync_kernel(struct reconciler *r)
 /* One step: refresh what is stale, then make the kernel match. */
 static void cycle(struct reconciler *r)
 {
+	update_sweep_gate(r);
 	if (r->need_fetch && fetch_rib(r) != 0)
 		return; /* bgpd unreachable: leave the kernel alone */
-	update_sweep_gate(r);
 	sync_kernel(r);
 }
 

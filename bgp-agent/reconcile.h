@@ -53,6 +53,7 @@ struct reconciler {
 	bool sweep_allowed;
 	uint64_t grace_start_ms;
 	uint64_t last_peers_ms;
+	uint64_t eor_seen_ms;       /* when every peer's End-of-RIB was first seen */
 	char sweep_reason[128];
 
 	/* For status and logs. */
