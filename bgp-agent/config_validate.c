@@ -164,7 +164,7 @@ static void check_peer_address(const AC *cfg, struct config_source *src, size_t 
 	else if (addr_is_link_local6(&p->address))
 		config_error_key(src, key, "%s: \"%s\" is link-local; use interface = \"...\" "
 				 "(BGP unnumbered) instead", key, a);
-	if (!node_has_family(cfg, p->address.family))
+	if (cfg->node.n_pod_cidrs > 0 && !node_has_family(cfg, p->address.family))
 		config_error_key(src, key, "%s: an IPv%c session carries only IPv%c routes, but "
 				 "node.pod_cidrs has no IPv%c prefix", key, V(p->address.family),
 				 V(p->address.family), V(p->address.family));
