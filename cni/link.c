@@ -173,6 +173,21 @@ int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err)
 	return 0;
 }
 
+int link_delete_index(struct nl_sock *sk, int ifindex, struct cni_err *err)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+	int rc;
+
+	if (l == NULL)
+		return cni_err_set(err, CNI_ERR_INTERNAL, "out of memory", "link delete");
+	rtnl_link_set_ifindex(l, ifindex);
+	rc = rtnl_link_delete(sk, l);
+	rtnl_link_put(l);
+	if (rc < 0 && rc != -NLE_OBJ_NOTFOUND && rc != -NLE_NODEV)
+		return nl_conn_error(err, rc, "deleting link %d", ifindex);
+	return 0;
+}
+
 int link_set_hairpin(struct nl_sock *sk, int ifindex, struct cni_err *err)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE, .ifi_index = ifindex };

@@ -33,6 +33,7 @@ int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int
 		     int master, int mtu, struct cni_err *err);
 /* 0 when deleted or already absent. */
 int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err);
+int link_delete_index(struct nl_sock *sk, int ifindex, struct cni_err *err);
 int link_set_up(struct nl_sock *sk, int ifindex, struct cni_err *err);
 /* Bridge port hairpin (reflective relay) mode on. */
 int link_set_hairpin(struct nl_sock *sk, int ifindex, struct cni_err *err);

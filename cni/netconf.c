@@ -35,6 +35,7 @@ static const struct key_spec top_keys[] = {
 	BOOL_KEY("ipMasq", ip_masq),
 	BOOL_KEY("hairpinMode", hairpin),
 	BOOL_KEY("promiscMode", promisc),
+	BOOL_KEY("syncDelete", sync_delete),
 	INT_KEY("mtu", mtu),
 	STR_KEY("logFile", log_file),
 	STR_KEY("logLevel", log_level),

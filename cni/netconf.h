@@ -46,6 +46,7 @@ struct netconf {
 	char type[64];
 	char bridge[IFNAMSIZ];
 	bool is_gateway, is_default_gw, force_address, ip_masq, hairpin, promisc;
+	bool sync_delete; /* DEL waits for the kernel to remove the veth */
 	int mtu; /* 0: kernel default */
 	char log_file[PATH_MAX];
 	char log_level[16];

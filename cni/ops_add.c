@@ -84,6 +84,29 @@ static int node_forwarding(struct add_ctx *c, struct cni_err *err)
 	return 0;
 }
 
+/* A host veth of our deterministic name can only be left over from an
+ * earlier attachment of the same (container id, ifname) — the runtime never
+ * runs two ADDs for it — e.g. one whose asynchronous DEL is still running. */
+static int create_veth(struct add_ctx *c, struct cni_err *err)
+{
+	struct cni_err first = { 0 };
+	struct link_info old;
+
+	if (link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd, c->br.ifindex,
+			     c->nc->mtu, &first) == 0)
+		return 0;
+	if (first.code != CNI_ERR_LINK_EXISTS ||
+	    link_lookup(c->host, c->host_name, &old, err) != 0 || !old.is_veth) {
+		*err = first;
+		return -1;
+	}
+	log_info("deleting leftover host veth '%s'", c->host_name);
+	if (link_delete_index(c->host, old.ifindex, err) != 0)
+		return -1;
+	return link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd,
+				c->br.ifindex, c->nc->mtu, err);
+}
+
 static int setup_node(struct add_ctx *c, struct cni_err *err)
 {
 	const struct netconf *nc = c->nc;
@@ -98,8 +121,7 @@ static int setup_node(struct add_ctx *c, struct cni_err *err)
 		return -1;
 	link_host_veth_name(c->env->containerid, c->env->ifname, c->host_name,
 			    sizeof(c->host_name));
-	if (link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd, c->br.ifindex,
-			     nc->mtu, err) != 0)
+	if (create_veth(c, err) != 0)
 		return -1;
 	c->veth_created = true;
 	if (link_lookup(c->host, c->host_name, &c->hveth, err) != 0)

@@ -1,12 +1,73 @@
 /* DEL: idempotent and best effort. The host veth name follows from the
  * container id and ifname, so no state and no trip into the pod namespace is
  * needed: deleting the host end removes the pair. The allocation is released
- * by (container id, ifname) even when the namespace is long gone. */
+ * by (container id, ifname) even when the namespace is long gone.
+ *
+ * Deleting a net device costs 15-20 ms in the kernel (RCU grace periods in
+ * unregister_netdevice), several times all our other work. Unless
+ * "syncDelete" is set, DEL releases the addresses, then hands the deletion of
+ * the link (by ifindex, so a later ADD that reuses the name is never hit) to
+ * a detached child and returns. The reference bridge plugin releases the
+ * address before deleting the link too, so the window is the same; an ADD
+ * that finds a leftover host veth of its own name deletes it first. */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "ipam.h"
 #include "link.h"
 #include "log.h"
 #include "nl_conn.h"
 #include "ops.h"
+
+static void detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	/* The runtime reads our stdout until EOF: the child must not hold it. */
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	setsid();
+}
+
+static void delete_in_child(int ifindex, const char *name)
+{
+	struct cni_err err = { 0 };
+	struct nl_sock *sk;
+
+	detach_stdio();
+	sk = nl_conn_open(&err);
+	if (sk == NULL || link_delete_index(sk, ifindex, &err) != 0)
+		log_warnx("deleting '%s' (index %d): %s", name, ifindex, err.details);
+	nl_conn_close(sk);
+	_exit(0);
+}
+
+/* 0 when the link is gone or its deletion is under way. */
+static int delete_host_veth(struct nl_sock *sk, const char *name, bool sync,
+			    struct cni_err *err)
+{
+	struct link_info li;
+	pid_t pid;
+	int rc;
+
+	if (sync)
+		return link_delete(sk, name, err);
+	rc = link_lookup(sk, name, &li, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* 1: already gone */
+	pid = fork();
+	if (pid == 0)
+		delete_in_child(li.ifindex, name);
+	if (pid < 0) {
+		log_warn("fork for an asynchronous delete; deleting '%s' now", name);
+		return link_delete_index(sk, li.ifindex, err);
+	}
+	return 0;
+}
 
 int op_del(const struct cni_env *env, const struct netconf *nc, struct cni_err *err)
 {
@@ -14,13 +75,13 @@ int op_del(const struct cni_env *env, const struct netconf *nc, struct cni_err *
 	struct nl_sock *sk;
 	int rc = 0;
 
-	link_host_veth_name(env->containerid, env->ifname, host_name, sizeof(host_name));
-	sk = nl_conn_open(err);
-	if (sk == NULL || link_delete(sk, host_name, err) != 0)
-		rc = -1;
-	nl_conn_close(sk);
-	/* Release even when the link step failed: addresses must not leak. */
+	/* Release first: addresses must not leak even if the link step fails. */
 	if (ipam_del(nc, env, err) != 0)
 		rc = -1;
+	link_host_veth_name(env->containerid, env->ifname, host_name, sizeof(host_name));
+	sk = nl_conn_open(err);
+	if (sk == NULL || delete_host_veth(sk, host_name, nc->sync_delete, err) != 0)
+		rc = -1;
+	nl_conn_close(sk);
 	return rc;
 }

@@ -59,7 +59,7 @@ check_eq "CHECK with the veth off the bridge fails with 110" "$RC $(code)" "1 11
 # --- DEL -----------------------------------------------------------------------
 cni DEL ctr-a eth0 a "$(with_prev "$C4" "$RA")"
 check_eq "DEL exits 0 with empty output" "$RC:$OUT" "0:"
-check_fails "host veth of pod a is gone" ip -n "$(ns node)" link show dev "$hv" 2>/dev/null
+check "host veth of pod a is gone" wait_until 5 sh -c "! ip -n $(ns node) link show dev $hv"
 cni DEL ctr-a eth0 a "$(with_prev "$C4" "$RA")"
 check_eq "second DEL succeeds too" "$RC" 0
 ip netns del "$(ns b)"
@@ -69,6 +69,19 @@ cni DEL ctr-c eth0 "" "$C4"
 check_eq "DEL without CNI_NETNS succeeds" "$RC" 0
 check_eq "all allocations released" "$(allocations v4net)" 0
 check_eq "no veth left on the node" "$(node_veths)" 0
+
+# --- re-ADD right after DEL, and syncDelete ---------------------------------------
+cni ADD ctr-r eth0 a "$C4"; R1=$OUT
+cni DEL ctr-r eth0 a "$C4"
+cni ADD ctr-r eth0 a "$C4"
+check_eq "ADD right after DEL of the same attachment succeeds" "$RC" 0
+check "the new pod interface works" pings a 10.244.1.1
+CS=$(jq -c '.syncDelete = true' <<<"$C4")
+cni DEL ctr-r eth0 a "$CS"
+check_eq "syncDelete: DEL exits 0" "$RC" 0
+check_eq "syncDelete: the veth is gone when DEL returns" \
+	"$(ip -n "$(ns node)" -o link show type veth | wc -l)" 0
+check_eq "syncDelete: allocation released" "$(allocations v4net)" 0
 
 # --- IPv6 only -------------------------------------------------------------------
 C6=$(conf v6net '[[{"subnet":"fd00:10:244:6::/64"}]]')

@@ -54,7 +54,7 @@ check_eq "five usable addresses, never network/gateway/broadcast" "$got" \
 cni ADD ex-6 eth0 p6 "$EX"
 check_eq "sixth ADD fails with 101" "$RC $(code)" "1 101"
 check "exhaustion message is clear" grep -q "exhausted" <<<"$OUT"
-check_eq "the failed ADD left no veth" "$(node_veths)" 5
+check_eq "the failed ADD left no veth" "$(node_veths 5)" 5
 cni STATUS "" "" "" "$EX"
 check_eq "STATUS reports 50 when the pool is exhausted" "$RC $(code)" "1 50"
 cni DEL ex-3 eth0 p3 "$EX"
@@ -96,6 +96,7 @@ done
 note "$killed of 8 ADDs were killed before they finished"
 check_eq "after kill -9 + DEL: no allocation left" "$(allocations kilnet)" 0
 check_eq "after kill -9 + DEL: no veth on the node" "$(node_veths)" 0
+node_veths >/dev/null
 left=0
 for i in $(seq 1 8); do
 	n=$(ip -n "$(ns "p$i")" -o link show type veth | wc -l)
