@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cni_conflist.h"
 #include "config.h"
+#include "netconf.h"
 
 static const char want_dual[] =
 	"{\n"
@@ -77,11 +80,51 @@ static void test_settings_follow_config(void **state)
 	config_free(&cfg);
 }
 
+/* The bgp-bridge plugin's own parser accepts the plugin entry as a runtime
+ * hands it over (conflist's cniVersion and name copied in). */
+static void test_plugin_parses_it(void **state)
+{
+	struct agent_config cfg;
+	struct netconf nc;
+	struct cni_err err = { 0 };
+	json_t *list, *plugin;
+	char *out = NULL, *conf;
+	char buf[PREFIX_STRLEN];
+
+	(void)state;
+	memset(&nc, 0, sizeof(nc));
+	assert_int_equal(config_load("tests/golden/render/dual-stack.conf", &cfg, stderr), 0);
+	assert_int_equal(cni_conflist_render(&cfg, &out), 0);
+	list = json_loads(out, 0, NULL);
+	assert_non_null(list);
+	plugin = json_array_get(json_object_get(list, "plugins"), 0);
+	json_object_set(plugin, "cniVersion", json_object_get(list, "cniVersion"));
+	json_object_set(plugin, "name", json_object_get(list, "name"));
+	conf = json_dumps(plugin, 0);
+	if (netconf_parse(conf, strlen(conf), &nc, &err) != 0)
+		fail_msg("bgp-bridge rejects it: %d %s %s", err.code, err.msg, err.details);
+	assert_string_equal(nc.type, "bgp-bridge");
+	assert_string_equal(nc.bridge, "cni0");
+	assert_true(nc.is_gateway);
+	assert_true(nc.is_default_gw);
+	assert_int_equal(nc.mtu, 1500);
+	assert_true(nc.ipam.builtin);
+	assert_int_equal(nc.ipam.n_ranges, 2);
+	assert_string_equal(prefix_format(&nc.ipam.ranges[0].subnet, buf, sizeof(buf)), "10.244.0.192/26");
+	assert_string_equal(prefix_format(&nc.ipam.ranges[1].subnet, buf, sizeof(buf)), "fd00:10:244:3::/64");
+	netconf_free(&nc);
+	free(conf);
+	json_decref(list);
+	free(out);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_settings_follow_config),
+		cmocka_unit_test(test_plugin_parses_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
