@@ -39,7 +39,8 @@ int kroute_replace(struct kroute *kr, const struct route *r);
 /* Deletes our route for r->dst with r->metric; ENOENT/ESRCH count as success. */
 int kroute_delete(struct kroute *kr, const struct route *r);
 
-/* Applies n operations, pipelined (many requests in flight, then their
+/* Applies n operations (ADD: create only, REPLACE: create or replace,
+ * DELETE: ours only), pipelined (many requests in flight, then their
  * acknowledgements), which is much faster than one round trip per route.
  * results[i] (may be NULL) receives each operation's code; every failure is
  * logged with the route and the kernel's message. Returns the number of

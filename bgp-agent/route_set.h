@@ -51,8 +51,9 @@ struct route_set {
 	size_t cap;
 };
 
-/* What a reconcile does to one kernel route. ADD and REPLACE are both sent as
- * create-or-replace; the distinction is kept for counting and logging. */
+/* What a reconcile does to one kernel route. REPLACE is create-or-replace of
+ * a route we own; ADD is create-only (NLM_F_EXCL), so a route of another
+ * owner with the same destination and metric is refused, never overwritten. */
 enum route_op_kind { ROUTE_OP_ADD, ROUTE_OP_REPLACE, ROUTE_OP_DELETE };
 
 struct route_op {

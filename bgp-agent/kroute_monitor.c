@@ -1,0 +1,193 @@
+/* Route and link events: tells the daemon when a reconcile is due. */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kroute.h"
+#include "kroute_msg.h"
+#include "log.h"
+
+/* linux/if.h has it but clashes with net/if.h. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+#define LINK_STATE_FLAGS (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
+
+/* Last seen up/running flags per interface, to ignore link messages that
+ * change nothing we care about (statistics, addresses, MTU ...). */
+struct link_state {
+	int ifindex;
+	unsigned flags;
+};
+
+struct kroute_monitor {
+	struct nl_sock *sk;
+	uint32_t table;
+	uint8_t protocol;
+	struct link_state *links;
+	size_t n_links, cap_links;
+};
+
+int kroute_monitor_open(struct kroute_monitor **out, uint32_t table, uint8_t protocol)
+{
+	struct kroute_monitor *m = calloc(1, sizeof(*m));
+	int rc;
+
+	*out = NULL;
+	if (m == NULL || (m->sk = nl_socket_alloc()) == NULL) {
+		kroute_monitor_close(m);
+		return KROUTE_ERR_NOMEM;
+	}
+	nl_socket_disable_seq_check(m->sk);
+	if ((rc = nl_connect(m->sk, NETLINK_ROUTE)) < 0 ||
+	    (rc = nl_socket_add_memberships(m->sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
+					    RTNLGRP_LINK, 0)) < 0 ||
+	    (rc = nl_socket_set_nonblocking(m->sk)) < 0) {
+		log_warnx("kernel routes: cannot open the event monitor: %s", nl_geterror(rc));
+		kroute_monitor_close(m);
+		return KROUTE_ERR_SOCKET;
+	}
+	kroute_sock_tune(m->sk);
+	m->table = table;
+	m->protocol = protocol;
+	*out = m;
+	return KROUTE_OK;
+}
+
+void kroute_monitor_close(struct kroute_monitor *m)
+{
+	if (m == NULL)
+		return;
+	if (m->sk != NULL)
+		nl_socket_free(m->sk);
+	free(m->links);
+	free(m);
+}
+
+int kroute_monitor_fd(const struct kroute_monitor *m)
+{
+	return nl_socket_get_fd(m->sk);
+}
+
+static uint32_t route_table(struct nlmsghdr *h, const struct rtmsg *rtm)
+{
+	struct nlattr *t = nlmsg_find_attr(h, sizeof(*rtm), RTA_TABLE);
+
+	return t ? nla_get_u32(t) : rtm->rtm_table;
+}
+
+/* Ours deleted (by anyone: a reconcile restores what is still wanted), or a
+ * route of another owner that replaced one in our table. Our own additions
+ * are not news. */
+static bool route_event_matters(struct kroute_monitor *m, struct nlmsghdr *h)
+{
+	const struct rtmsg *rtm = nlmsg_data(h);
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) || route_table(h, rtm) != m->table)
+		return false;
+	if (h->nlmsg_type == RTM_DELROUTE)
+		return rtm->rtm_protocol == m->protocol;
+	return rtm->rtm_protocol != m->protocol && (h->nlmsg_flags & NLM_F_REPLACE);
+}
+
+static struct link_state *link_find(struct kroute_monitor *m, int ifindex)
+{
+	for (size_t i = 0; i < m->n_links; i++)
+		if (m->links[i].ifindex == ifindex)
+			return &m->links[i];
+	return NULL;
+}
+
+static struct link_state *link_insert(struct kroute_monitor *m, int ifindex)
+{
+	if (m->n_links == m->cap_links) {
+		size_t cap = m->cap_links ? m->cap_links * 2 : 16;
+		struct link_state *v = realloc(m->links, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		m->links = v;
+		m->cap_links = cap;
+	}
+	m->links[m->n_links] = (struct link_state){ ifindex, 0 };
+	return &m->links[m->n_links++];
+}
+
+/* A link went away, or its up/running state differs from the last seen
+ * (unknown links count as down, so a new link that is up matters). */
+static bool link_event_matters(struct kroute_monitor *m, struct nlmsghdr *h)
+{
+	const struct ifinfomsg *ifi = nlmsg_data(h);
+	struct link_state *l;
+	unsigned flags;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+		return false;
+	l = link_find(m, ifi->ifi_index);
+	if (h->nlmsg_type == RTM_DELLINK) {
+		if (l != NULL)
+			*l = m->links[--m->n_links];
+		return true;
+	}
+	flags = ifi->ifi_flags & LINK_STATE_FLAGS;
+	if (l == NULL && (l = link_insert(m, ifi->ifi_index)) == NULL)
+		return true; /* cannot track it: assume it matters */
+	if (l->flags == flags)
+		return false;
+	l->flags = flags;
+	return true;
+}
+
+static void classify(struct kroute_monitor *m, struct nlmsghdr *h, bool *routes, bool *links)
+{
+	switch (h->nlmsg_type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		if (route_event_matters(m, h))
+			*routes = true;
+		break;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		if (link_event_matters(m, h))
+			*links = true;
+		break;
+	default:
+		break;
+	}
+}
+
+int kroute_monitor_drain(struct kroute_monitor *m, bool *routes_changed, bool *links_changed)
+{
+	for (;;) {
+		unsigned char *buf = NULL;
+		struct sockaddr_nl peer;
+		struct nlmsghdr *h;
+		int len = nl_recv(m->sk, &peer, &buf, NULL);
+
+		if (len == -NLE_AGAIN || len == 0) {
+			free(buf);
+			return KROUTE_OK;
+		}
+		if (len == -NLE_NOMEM || len == -NLE_MSG_OVERFLOW) {
+			/* ENOBUFS: events were lost; only a full resync is safe. */
+			log_info("kernel routes: event monitor overflowed; resyncing");
+			*routes_changed = *links_changed = true;
+			free(buf);
+			continue;
+		}
+		if (len < 0) {
+			log_warnx("kernel routes: event monitor: %s", nl_geterror(len));
+			free(buf);
+			return KROUTE_ERR_SOCKET;
+		}
+		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, len); h = nlmsg_next(h, &len))
+			classify(m, h, routes_changed, links_changed);
+		free(buf);
+	}
+}

@@ -1,0 +1,476 @@
+/* kroute against the real kernel, in a fresh network namespace of its own
+ * (unshare(CLONE_NEWNET) at start; as non-root inside a new user namespace):
+ * nothing here can touch the machine's own routes. veth links carry the
+ * next hops. Also prints how long 10,000 routes take (a figure, not a test). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kroute.h"
+
+#define TABLE 254
+#define PROTO 52
+#define FOREIGN_PROTO 4 /* "static": another owner */
+
+static struct nl_sock *helper_sk; /* for setting up the lab and checking it */
+
+/* --- namespace and lab ------------------------------------------------ */
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int enter_private_netns(void)
+{
+	char map[64];
+	unsigned uid = getuid(), gid = getgid();
+
+	if (geteuid() == 0)
+		return unshare(CLONE_NEWNET);
+	/* Unprivileged: a user namespace gives CAP_NET_ADMIN over the new netns. */
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	if (write_file("/proc/self/setgroups", "deny") < 0 || write_file("/proc/self/uid_map", map) < 0)
+		return -1;
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+static void set_link_flags(const char *name, bool up)
+{
+	struct rtnl_link *cur = NULL, *l = rtnl_link_alloc();
+
+	assert_int_equal(rtnl_link_get_kernel(helper_sk, 0, name, &cur), 0);
+	if (up)
+		rtnl_link_set_flags(l, IFF_UP);
+	else
+		rtnl_link_unset_flags(l, IFF_UP);
+	assert_int_equal(rtnl_link_change(helper_sk, cur, l, 0), 0);
+	rtnl_link_put(cur);
+	rtnl_link_put(l);
+}
+
+static void add_address(const char *ifname, const char *cidr)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	struct nl_addr *local = NULL;
+
+	assert_int_equal(nl_addr_parse(cidr, AF_UNSPEC, &local), 0);
+	rtnl_addr_set_ifindex(a, (int)if_nametoindex(ifname));
+	assert_int_equal(rtnl_addr_set_local(a, local), 0);
+	rtnl_addr_set_flags(a, IFA_F_NODAD); /* usable at once */
+	assert_int_equal(rtnl_addr_add(helper_sk, a, 0), 0);
+	nl_addr_put(local);
+	rtnl_addr_put(a);
+}
+
+static void setup_lab(void)
+{
+	assert_non_null(helper_sk = nl_socket_alloc());
+	assert_int_equal(nl_connect(helper_sk, NETLINK_ROUTE), 0);
+	/* veth pairs (this kernel has no dummy links), both ends up for carrier. */
+	set_link_flags("lo", true);
+	assert_int_equal(rtnl_link_veth_add(helper_sk, "d0", "d0p", getpid()), 0);
+	assert_int_equal(rtnl_link_veth_add(helper_sk, "d1", "d1p", getpid()), 0);
+	set_link_flags("d0", true);
+	set_link_flags("d0p", true);
+	set_link_flags("d1", true);
+	set_link_flags("d1p", true);
+	add_address("d0", "192.168.1.11/24");
+	add_address("d0", "fd00:1::11/64");
+	add_address("d1", "192.168.2.11/24");
+	add_address("d1", "fd00:2::11/64");
+}
+
+/* A route of another owner, added with plain libnl. */
+static void add_foreign_route(const char *dst, const char *gw, uint32_t table, uint8_t proto,
+			      uint32_t metric)
+{
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *d = NULL, *g = NULL;
+
+	assert_int_equal(nl_addr_parse(dst, AF_UNSPEC, &d), 0);
+	assert_int_equal(nl_addr_parse(gw, AF_UNSPEC, &g), 0);
+	rtnl_route_set_family(r, nl_addr_get_family(d));
+	assert_int_equal(rtnl_route_set_dst(r, d), 0);
+	rtnl_route_set_table(r, table);
+	rtnl_route_set_protocol(r, proto);
+	rtnl_route_set_priority(r, metric);
+	rtnl_route_nh_set_gateway(nh, g);
+	rtnl_route_add_nexthop(r, nh);
+	assert_int_equal(rtnl_route_add(helper_sk, r, NLM_F_CREATE | NLM_F_EXCL), 0);
+	nl_addr_put(d);
+	nl_addr_put(g);
+	rtnl_route_put(r);
+}
+
+/* Counts kernel routes to dst (any table, any protocol) with this protocol. */
+static int count_kernel_routes(const char *dst, int proto)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_addr *want = NULL;
+	struct nl_object *o;
+	int n = 0;
+
+	assert_int_equal(nl_addr_parse(dst, AF_UNSPEC, &want), 0);
+	assert_int_equal(rtnl_route_alloc_cache(helper_sk, AF_UNSPEC, 0, &cache), 0);
+	for (o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+
+		if (nl_addr_cmp(rtnl_route_get_dst(r), want) == 0 && rtnl_route_get_protocol(r) == proto)
+			n++;
+	}
+	nl_cache_free(cache);
+	nl_addr_put(want);
+	return n;
+}
+
+/* --- routes ----------------------------------------------------------- */
+
+/* R("10.244.2.0/24", "192.168.1.1", NULL), R("10.244.4.0/24", "fe80::1%d0", NULL) */
+static struct route R(const char *dst, ...)
+{
+	struct route r;
+	const char *gw;
+	char err[128];
+	va_list ap;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(prefix_parse(dst, &r.dst, PREFIX_STRICT, err, sizeof(err)), 0);
+	r.metric = ROUTE_METRIC_LEARNED;
+	va_start(ap, dst);
+	while ((gw = va_arg(ap, const char *)) != NULL) {
+		struct nexthop nh;
+		char addr[64];
+		const char *pct = strchr(gw, '%');
+
+		memset(&nh, 0, sizeof(nh));
+		snprintf(addr, sizeof(addr), "%.*s", pct ? (int)(pct - gw) : (int)strlen(gw), gw);
+		assert_int_equal(ip_addr_parse(addr, &nh.gw, err, sizeof(err)), 0);
+		if (pct)
+			snprintf(nh.ifname, sizeof(nh.ifname), "%s", pct + 1);
+		assert_int_equal(route_add_nexthop(&r, &nh), 0);
+	}
+	va_end(ap);
+	route_canonicalize(&r);
+	return r;
+}
+
+static struct kroute *kr;
+
+static const struct route *dumped(struct route_set *s, const char *dst)
+{
+	struct prefix p;
+	char err[128];
+
+	assert_int_equal(kroute_dump(kr, s), KROUTE_OK);
+	assert_int_equal(prefix_parse(dst, &p, PREFIX_STRICT, err, sizeof(err)), 0);
+	return route_set_find(s, &p);
+}
+
+/* Installs r, dumps, and checks the kernel gives back exactly r. */
+static void round_trip(struct route r)
+{
+	struct route_set s;
+	char want[ROUTE_STRLEN], got[ROUTE_STRLEN], dst[PREFIX_STRLEN];
+	const struct route *k;
+
+	route_set_init(&s);
+	assert_int_equal(kroute_replace(kr, &r), KROUTE_OK);
+	k = dumped(&s, prefix_format(&r.dst, dst, sizeof(dst)));
+	if (k == NULL || !route_equal(k, &r))
+		fail_msg("installed \"%s\", dumped \"%s\"", route_format(&r, want, sizeof(want)),
+			 k ? route_format(k, got, sizeof(got)) : "(nothing)");
+	route_set_free(&s);
+}
+
+static void test_replace_ipv4_and_ecmp(void **state)
+{
+	struct route_set s;
+
+	(void)state;
+	route_set_init(&s);
+	round_trip(R("10.244.2.0/24", "192.168.1.1", NULL));
+	round_trip(R("10.244.2.0/24", "192.168.1.1", "192.168.2.1", NULL)); /* grows to ECMP */
+	round_trip(R("10.244.2.0/24", "192.168.2.1", NULL));                /* shrinks, moves */
+	round_trip(R("10.244.3.0/24", "192.168.1.1", "192.168.1.2", "192.168.2.1", NULL));
+	assert_int_equal(count_kernel_routes("10.244.2.0/24", PROTO), 1); /* replaced in place */
+	route_set_free(&s);
+}
+
+static void test_replace_ipv6_and_ecmp(void **state)
+{
+	(void)state;
+	round_trip(R("fd00:10:244:2::/64", "fd00:1::1", NULL));
+	round_trip(R("fd00:10:244:2::/64", "fd00:1::1", "fd00:2::1", NULL));
+	round_trip(R("fd00:10:244:2::/64", "fd00:2::1", NULL));
+	round_trip(R("fd00:10:244:3::/64", "fe80::1%d0", "fe80::2%d1", NULL));
+	assert_int_equal(count_kernel_routes("fd00:10:244:2::/64", PROTO), 1);
+}
+
+/* BGP unnumbered: IPv4 routes through an IPv6 link-local next hop (RTA_VIA). */
+static void test_rfc5549(void **state)
+{
+	(void)state;
+	round_trip(R("10.244.4.0/24", "fe80::1%d0", NULL));
+	round_trip(R("10.244.5.0/24", "fe80::1%d0", "fe80::2%d1", NULL));
+	round_trip(R("10.244.5.0/24", "fe80::1%d0", "192.168.1.1", NULL)); /* mixed */
+}
+
+static void test_anchor(void **state)
+{
+	struct route_set s;
+	struct prefix p4, p6;
+	const struct route *k;
+	char err[128];
+
+	(void)state;
+	route_set_init(&s);
+	assert_int_equal(prefix_parse("10.244.1.0/24", &p4, PREFIX_STRICT, err, sizeof(err)), 0);
+	assert_int_equal(prefix_parse("fd00:10:244:1::/64", &p6, PREFIX_STRICT, err, sizeof(err)), 0);
+	assert_int_equal(kroute_anchor_install(kr, &p4), KROUTE_OK);
+	assert_int_equal(kroute_anchor_install(kr, &p6), KROUTE_OK);
+	assert_int_equal(kroute_anchor_install(kr, &p4), KROUTE_OK); /* idempotent */
+	k = dumped(&s, "10.244.1.0/24");
+	assert_non_null(k);
+	assert_int_equal(k->type, ROUTE_UNREACHABLE);
+	assert_int_equal(k->metric, ROUTE_METRIC_ANCHOR);
+	assert_int_equal(k->n_nh, 0);
+	k = dumped(&s, "fd00:10:244:1::/64");
+	assert_non_null(k);
+	assert_int_equal(k->type, ROUTE_UNREACHABLE);
+	/* The bridge's connected route (metric 0) coexists with the anchor. */
+	add_address("d1", "10.244.1.1/24");
+	assert_int_equal(count_kernel_routes("10.244.1.0/24", RTPROT_KERNEL), 1);
+	assert_int_equal(count_kernel_routes("10.244.1.0/24", PROTO), 1);
+	assert_int_equal(kroute_anchor_remove(kr, &p4), KROUTE_OK);
+	assert_int_equal(kroute_anchor_remove(kr, &p6), KROUTE_OK);
+	assert_int_equal(kroute_anchor_remove(kr, &p6), KROUTE_OK); /* already gone: fine */
+	assert_null(dumped(&s, "10.244.1.0/24"));
+	assert_null(dumped(&s, "fd00:10:244:1::/64"));
+	assert_int_equal(count_kernel_routes("10.244.1.0/24", RTPROT_KERNEL), 1); /* untouched */
+	route_set_free(&s);
+}
+
+/* Routes of other protocols or other tables: never dumped, never deleted,
+ * never overwritten. */
+static void test_other_owners_untouched(void **state)
+{
+	struct route_set s;
+	struct route r = R("10.244.50.0/24", "192.168.1.1", NULL);
+	struct route_op add = { ROUTE_OP_ADD, &r };
+	int result = 0;
+
+	(void)state;
+	route_set_init(&s);
+	add_foreign_route("10.244.50.0/24", "192.168.1.1", TABLE, FOREIGN_PROTO, ROUTE_METRIC_LEARNED);
+	add_foreign_route("fd00:10:244:50::/64", "fd00:1::1", TABLE, FOREIGN_PROTO,
+			  ROUTE_METRIC_LEARNED);
+	add_foreign_route("10.244.51.0/24", "192.168.1.1", 100, PROTO, ROUTE_METRIC_LEARNED);
+	assert_null(dumped(&s, "10.244.50.0/24"));
+	assert_null(dumped(&s, "fd00:10:244:50::/64"));
+	assert_null(dumped(&s, "10.244.51.0/24"));
+	/* Deleting "our" route there: the kernel finds none of our protocol. */
+	assert_int_equal(kroute_delete(kr, &r), KROUTE_OK);
+	struct route r6 = R("fd00:10:244:50::/64", "fd00:1::1", NULL);
+	assert_int_equal(kroute_delete(kr, &r6), KROUTE_OK);
+	struct route r51 = R("10.244.51.0/24", "192.168.1.1", NULL);
+	assert_int_equal(kroute_delete(kr, &r51), KROUTE_OK);
+	assert_int_equal(count_kernel_routes("10.244.50.0/24", FOREIGN_PROTO), 1);
+	assert_int_equal(count_kernel_routes("fd00:10:244:50::/64", FOREIGN_PROTO), 1);
+	assert_int_equal(count_kernel_routes("10.244.51.0/24", PROTO), 1); /* table 100 */
+	/* Adding where another owner has the same destination and metric fails. */
+	assert_int_equal(kroute_apply(kr, &add, 1, &result), 1);
+	assert_int_equal(result, KROUTE_ERR_KERNEL);
+	assert_int_equal(count_kernel_routes("10.244.50.0/24", FOREIGN_PROTO), 1);
+	assert_int_equal(count_kernel_routes("10.244.50.0/24", PROTO), 0);
+	route_set_free(&s);
+}
+
+static void test_delete_and_errors(void **state)
+{
+	struct route_set s;
+	struct route bad_gw = R("10.244.9.0/24", "172.16.0.1", NULL); /* not on any link */
+	struct route bad_if = R("10.244.10.0/24", "fe80::1%nosuchif", NULL);
+	struct route ll_no_if = R("10.244.11.0/24", "fe80::1", NULL);
+	struct route ok = R("10.244.12.0/24", "192.168.1.1", NULL);
+	struct route_op ops[] = {
+		{ ROUTE_OP_REPLACE, &bad_gw }, { ROUTE_OP_REPLACE, &bad_if },
+		{ ROUTE_OP_REPLACE, &ll_no_if }, { ROUTE_OP_REPLACE, &ok },
+	};
+	int results[4];
+
+	(void)state;
+	route_set_init(&s);
+	/* One batch: the failures are reported one by one, the good one is applied. */
+	assert_int_equal(kroute_apply(kr, ops, 4, results), 3);
+	assert_int_equal(results[0], KROUTE_ERR_KERNEL);
+	assert_int_equal(results[1], KROUTE_ERR_ARG);
+	assert_int_equal(results[2], KROUTE_ERR_ARG);
+	assert_int_equal(results[3], KROUTE_OK);
+	assert_non_null(dumped(&s, "10.244.12.0/24"));
+	assert_null(dumped(&s, "10.244.9.0/24"));
+	/* Delete everything we own. */
+	assert_int_equal(kroute_dump(kr, &s), KROUTE_OK);
+	assert_true(s.n > 0);
+	struct route_op *del = calloc(s.n, sizeof(*del));
+	for (size_t i = 0; i < s.n; i++)
+		del[i] = (struct route_op){ ROUTE_OP_DELETE, &s.routes[i] };
+	assert_int_equal(kroute_apply(kr, del, s.n, NULL), 0);
+	free(del);
+	assert_int_equal(kroute_dump(kr, &s), KROUTE_OK);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(count_kernel_routes("10.244.50.0/24", FOREIGN_PROTO), 1);
+	route_set_free(&s);
+}
+
+static bool wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 2000) == 1;
+}
+
+static void test_monitor(void **state)
+{
+	struct kroute_monitor *m;
+	struct route mine = R("10.244.20.0/24", "192.168.1.1", NULL);
+	bool routes = false, links = false;
+
+	(void)state;
+	assert_int_equal(kroute_monitor_open(&m, TABLE, PROTO), KROUTE_OK);
+	assert_true(kroute_monitor_fd(m) >= 0);
+	/* Our own additions and foreign additions are not news. */
+	assert_int_equal(kroute_replace(kr, &mine), KROUTE_OK);
+	add_foreign_route("10.244.21.0/24", "192.168.1.1", TABLE, FOREIGN_PROTO, 20);
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_false(routes);
+	assert_false(links);
+	/* Our route deleted (as by an admin) is. */
+	assert_int_equal(kroute_delete(kr, &mine), KROUTE_OK);
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_true(routes);
+	/* A link going down is; an unchanged link message is not. */
+	routes = false;
+	set_link_flags("d1", false);
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_true(links);
+	links = false;
+	set_link_flags("d1", true);
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_true(links);
+	/* Nothing pending: drain returns at once. */
+	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	kroute_monitor_close(m);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* 10,000 routes in one kroute_apply(): all there, all gone again. */
+static void test_ten_thousand(void **state)
+{
+	struct route *rs = calloc(10000, sizeof(*rs));
+	struct route_op *ops = calloc(10000, sizeof(*ops));
+	struct route_set s;
+	char dst[32];
+	double t0, t1, t2, t3;
+
+	(void)state;
+	route_set_init(&s);
+	for (int i = 0; i < 10000; i++) {
+		snprintf(dst, sizeof(dst), "10.%d.%d.0/24", 100 + i / 256, i % 256);
+		rs[i] = R(dst, i % 2 ? "192.168.1.1" : "192.168.2.1", NULL);
+		ops[i] = (struct route_op){ ROUTE_OP_ADD, &rs[i] };
+	}
+	t0 = now_ms();
+	assert_int_equal(kroute_apply(kr, ops, 10000, NULL), 0);
+	t1 = now_ms();
+	assert_int_equal(kroute_dump(kr, &s), KROUTE_OK);
+	t2 = now_ms();
+	assert_int_equal(s.n, 10000);
+	for (int i = 0; i < 10000; i++)
+		ops[i].kind = ROUTE_OP_DELETE;
+	assert_int_equal(kroute_apply(kr, ops, 10000, NULL), 0);
+	t3 = now_ms();
+	assert_int_equal(kroute_dump(kr, &s), KROUTE_OK);
+	assert_int_equal(s.n, 0);
+	fprintf(stderr, "# kroute: 10000 routes added in %.1f ms, dumped in %.1f ms, deleted in %.1f ms\n",
+		t1 - t0, t2 - t1, t3 - t2);
+	route_set_free(&s);
+	free(rs);
+	free(ops);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (enter_private_netns() < 0) {
+		fprintf(stderr, "test_kroute_ns: cannot create a private network namespace (%s); "
+				"run as root or allow unprivileged user namespaces\n", strerror(errno));
+		return -1;
+	}
+	setup_lab();
+	return kroute_open(&kr, TABLE, PROTO) == KROUTE_OK ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	kroute_close(kr);
+	nl_socket_free(helper_sk);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_replace_ipv4_and_ecmp),
+		cmocka_unit_test(test_replace_ipv6_and_ecmp),
+		cmocka_unit_test(test_rfc5549),
+		cmocka_unit_test(test_anchor),
+		cmocka_unit_test(test_other_owners_untouched),
+		cmocka_unit_test(test_delete_and_errors),
+		cmocka_unit_test(test_monitor),
+		cmocka_unit_test(test_ten_thousand),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
