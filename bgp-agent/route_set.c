@@ -103,6 +103,8 @@ static int route_qsort_cmp(const void *a, const void *b)
 
 void route_set_sort(struct route_set *s)
 {
+	if (s->n == 0) /* routes may be NULL, which qsort must not see */
+		return;
 	for (size_t i = 0; i < s->n; i++)
 		route_canonicalize(&s->routes[i]);
 	qsort(s->routes, s->n, sizeof(s->routes[0]), route_qsort_cmp);
