@@ -68,6 +68,7 @@ static void reload_config(struct agent *a)
 	a->cfg = next; /* in place: the parts hold &a->cfg */
 	apply_log_config(&a->cfg);
 	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
+	a->rec.kernel_dirty = true; /* node setup may have added anchors */
 	frr_apply_config_changed(&a->frr);
 	reconcile_config_changed(&a->rec);
 	a->n_reloads++;
@@ -141,6 +142,7 @@ static int start_parts(struct agent *a)
 	a->rec.bgpd_changed = on_bgpd_changed;
 	a->rec.bgpd_changed_arg = a;
 	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
+	a->rec.kernel_dirty = true; /* node setup may have added anchors */
 	if (frr_apply_init(&a->frr, a->loop, &a->cfg) != 0)
 		return -1;
 	if (a->cfg.control.socket[0] != '\0' &&

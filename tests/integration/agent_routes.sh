@@ -9,7 +9,6 @@
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/../lib/agent_testlib.sh"
 need_root
-trap 'dump_logs' ERR
 
 GOOD="10.244.7.0/24 10.244.100.0/24"
 BAD="0.0.0.0/0 10.244.1.0/24 172.16.5.0/24 10.244.50.0/25"
@@ -49,7 +48,7 @@ check "forwarding sysctl set in the node's namespace" \
 check "CNI conflist written" test -s "$WORK/node1-net.d/10-bgp-bridge.conflist"
 
 agent_status node1 --json >"$WORK/status.json"
-check "status --json parses" python3 -m json.tool "$WORK/status.json" >/dev/null
+check "status --json parses" sh -c "python3 -m json.tool '$WORK/status.json' >/dev/null"
 check "status --json lists peer tor1 as Established" python3 -c '
 import json,sys; d=json.load(open(sys.argv[1]))
 p=[x for x in d["peers"] if x["name"]=="tor1"]
