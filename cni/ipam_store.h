@@ -1,10 +1,7 @@
 /* The built-in allocator's store: one directory per network under dataDir,
- * one entry per allocated address. An entry is a symlink named after the
- * address whose target is "<containerid>/<ifname>": symlink(2) creates it
- * atomically and exclusively (EEXIST when taken), so a crash at any point
- * leaves an allocation either fully recorded or absent — never torn — with a
- * single system call and no temporary file. A flock on "lock" serialises
- * allocators so round-robin state and scans are consistent. */
+ * one entry file per allocated address (format and crash safety: see
+ * ipam_entry.h). A flock on "lock" serialises allocators so round-robin state,
+ * the spare pool and scans are consistent. */
 #ifndef CNI_IPAM_STORE_H
 #define CNI_IPAM_STORE_H
 
@@ -12,6 +9,7 @@
 #include <stdbool.h>
 
 #include "cni_error.h"
+#include "ipam_entry.h"
 #include "netconf.h"
 #include "prefix.h"
 
@@ -19,6 +17,7 @@ struct ipam_store {
 	int dirfd;
 	int lockfd;
 	char dir[PATH_MAX];
+	struct entry_pool pool;
 	int n_corrupt; /* corrupted entries met by the last scan */
 };
 
@@ -46,9 +45,5 @@ int ipam_store_gc(struct ipam_store *s, const struct attachment *valid, size_t n
 /* Free addresses left in the range (saturating at UINT64_MAX). */
 int ipam_store_free_count(struct ipam_store *s, const struct ipam_range *r,
 			  unsigned long long *free_out, struct cni_err *err);
-
-/* Parses an entry target "<containerid>/<ifname>"; false when malformed. */
-bool ipam_entry_parse(const char *target, char *id, size_t idlen, char *ifname,
-		      size_t iflen);
 
 #endif

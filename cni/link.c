@@ -29,7 +29,7 @@ static void fill_info(struct rtnl_link *l, struct link_info *out)
 	out->is_veth = type != NULL && strcmp(type, "veth") == 0;
 }
 
-int link_lookup(struct nl_sock *sk, const char *name, struct link_info *out,
+int link_get_info(struct nl_sock *sk, const char *name, struct link_info *out,
 		struct cni_err *err)
 {
 	struct rtnl_link *l = NULL;
@@ -107,12 +107,12 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promi
 		       struct link_info *out, struct cni_err *err)
 {
 	unsigned want = IFF_UP | (promisc ? IFF_PROMISC : 0);
-	int rc = link_lookup(sk, name, out, err);
+	int rc = link_get_info(sk, name, out, err);
 
 	if (rc < 0)
 		return -1;
 	if (rc == 1 && (bridge_create(sk, name, mtu, err) != 0 ||
-			link_lookup(sk, name, out, err) != 0))
+			link_get_info(sk, name, out, err) != 0))
 		return cni_err_set(err, CNI_ERR_INTERNAL, "bridge vanished",
 				   "bridge '%s' disappeared after creation", name);
 	if (!out->is_bridge)
@@ -127,14 +127,22 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promi
 }
 
 int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int netns_fd,
-		     int master, int mtu, struct cni_err *err)
+		     int master, int mtu, char host_mac[18], struct cni_err *err)
 {
 	struct rtnl_link *veth = rtnl_link_veth_alloc(), *p;
+	struct nl_addr *mac = random_mac();
 	int rc;
 
-	if (veth == NULL)
+	if (veth == NULL || mac == NULL) {
+		rtnl_link_veth_release(veth);
+		nl_addr_put(mac);
 		return cni_err_set(err, CNI_ERR_INTERNAL, "out of memory", "veth");
+	}
+	/* Our own MAC: known without asking the kernel afterwards. */
+	nl_addr2str(mac, host_mac, 18);
 	p = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_addr(veth, mac);
+	nl_addr_put(mac);
 	rtnl_link_set_name(veth, host);
 	rtnl_link_set_master(veth, master);
 	rtnl_link_set_flags(veth, IFF_UP);

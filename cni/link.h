@@ -20,7 +20,7 @@ struct link_info {
 };
 
 /* 0 and *out filled; 1 when no such link; -1 on error. */
-int link_lookup(struct nl_sock *sk, const char *name, struct link_info *out,
+int link_get_info(struct nl_sock *sk, const char *name, struct link_info *out,
 		struct cni_err *err);
 /* Creates the bridge if missing (tolerating a concurrent creator), brings it
  * up, sets promiscuous mode when asked. Fills *out. */
@@ -28,9 +28,10 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promi
 		       struct link_info *out, struct cni_err *err);
 /* One request: host end `host` (up, enslaved to master, in the socket's
  * namespace) and peer `peer` (down) created directly in the namespace netns_fd.
+ * The host end gets a random locally administered MAC, written to host_mac.
  * Code 103 when a name is taken. */
 int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int netns_fd,
-		     int master, int mtu, struct cni_err *err);
+		     int master, int mtu, char host_mac[18], struct cni_err *err);
 /* 0 when deleted or already absent. */
 int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err);
 int link_delete_index(struct nl_sock *sk, int ifindex, struct cni_err *err);

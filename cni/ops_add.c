@@ -93,10 +93,10 @@ static int create_veth(struct add_ctx *c, struct cni_err *err)
 	struct link_info old;
 
 	if (link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd, c->br.ifindex,
-			     c->nc->mtu, &first) == 0)
+			     c->nc->mtu, c->hveth.mac, &first) == 0)
 		return 0;
 	if (first.code != CNI_ERR_LINK_EXISTS ||
-	    link_lookup(c->host, c->host_name, &old, err) != 0 || !old.is_veth) {
+	    link_get_info(c->host, c->host_name, &old, err) != 0 || !old.is_veth) {
 		*err = first;
 		return -1;
 	}
@@ -104,7 +104,7 @@ static int create_veth(struct add_ctx *c, struct cni_err *err)
 	if (link_delete_index(c->host, old.ifindex, err) != 0)
 		return -1;
 	return link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd,
-				c->br.ifindex, c->nc->mtu, err);
+				c->br.ifindex, c->nc->mtu, c->hveth.mac, err);
 }
 
 static int setup_node(struct add_ctx *c, struct cni_err *err)
@@ -124,9 +124,12 @@ static int setup_node(struct add_ctx *c, struct cni_err *err)
 	if (create_veth(c, err) != 0)
 		return -1;
 	c->veth_created = true;
-	if (link_lookup(c->host, c->host_name, &c->hveth, err) != 0)
+	snprintf(c->hveth.name, sizeof(c->hveth.name), "%s", c->host_name);
+	if (!nc->hairpin)
+		return 0;
+	if (link_get_info(c->host, c->host_name, &c->hveth, err) != 0)
 		return cni_err_set(err, CNI_ERR_INTERNAL, "veth vanished", "'%s'", c->host_name);
-	return nc->hairpin ? link_set_hairpin(c->host, c->hveth.ifindex, err) : 0;
+	return link_set_hairpin(c->host, c->hveth.ifindex, err);
 }
 
 static int pod_addresses(struct add_ctx *c, struct nl_sock *pod, struct cni_err *err)
@@ -169,7 +172,7 @@ static int setup_pod(struct add_ctx *c, struct cni_err *err)
 	pod = nl_conn_open(err);
 	if (pod == NULL)
 		goto out;
-	if (link_lookup(pod, c->env->ifname, &c->cveth, err) != 0) {
+	if (link_get_info(pod, c->env->ifname, &c->cveth, err) != 0) {
 		cni_err_set(err, CNI_ERR_INTERNAL, "veth vanished", "'%s' in '%s'",
 			    c->env->ifname, c->env->netns);
 		goto out;

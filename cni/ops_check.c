@@ -39,7 +39,7 @@ static int link_differs(struct cni_err *err, const char *name, const char *why)
 static int check_link(struct nl_sock *sk, const struct cni_result *prev, int idx,
 		      const char *name, struct link_info *li, struct cni_err *err)
 {
-	int rc = link_lookup(sk, name, li, err);
+	int rc = link_get_info(sk, name, li, err);
 
 	if (rc < 0)
 		return -1;

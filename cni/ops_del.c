@@ -56,7 +56,7 @@ static int delete_host_veth(struct nl_sock *sk, const char *name, bool sync,
 
 	if (sync)
 		return link_delete(sk, name, err);
-	rc = link_lookup(sk, name, &li, err);
+	rc = link_get_info(sk, name, &li, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* 1: already gone */
 	pid = fork();

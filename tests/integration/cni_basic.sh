@@ -28,6 +28,8 @@ check_eq "default route via the gateway" "$(jq -r '.routes[0] | .dst + " " + .gw
 check_eq "container MAC in result is the real one" "$(jq -r '.interfaces[2].mac' <<<"$RA")" \
 	"$(ip -n "$(ns a)" -j link show eth0 | jq -r '.[0].address')"
 hv=$(jq -r '.interfaces[1].name' <<<"$RA")
+check_eq "host veth MAC in result is the real one" "$(jq -r '.interfaces[1].mac' <<<"$RA")" \
+	"$(ip -n "$(ns node)" -j link show "$hv" | jq -r '.[0].address')"
 check "host veth is a port of the bridge" \
 	sh -c "ip -n $(ns node) -j link show $hv | jq -e '.[0].master == \"br-v4net\"' >/dev/null"
 check "bridge has the gateway address" \
