@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "atomic_file.h"
 #include "bgp_peers.h"
@@ -294,6 +295,65 @@ static void test_skips_unusable(void **state)
 	route_set_free(&s);
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* 10,000 prefixes in FRR 8.4's layout (one path each, every 10th with a
+ * second, multipath one): all parsed; prints the time (a figure, not a test). */
+static void test_ten_thousand_prefixes(void **state)
+{
+	static const char path_fmt[] =
+		"{\"valid\":true,%s\"pathFrom\":\"external\",\"prefix\":\"10.%d.%d.0\","
+		"\"prefixLen\":24,\"network\":\"10.%d.%d.0\\/24\",\"version\":%d,\"metric\":0,"
+		"\"weight\":0,\"peerId\":\"%s\",\"path\":\"65000\",\"origin\":\"IGP\","
+		"\"nexthops\":[{\"ip\":\"%s\",\"hostname\":\"t1\",\"afi\":\"ipv4\",\"used\":true}]}";
+	size_t cap = 8u << 20, len = 0;
+	char *json = malloc(cap);
+	struct route_set s;
+	struct bgp_rib_stats st;
+	char err[256];
+	double t0;
+
+	(void)state;
+	route_set_init(&s);
+	len += (size_t)snprintf(json + len, cap - len,
+				"{\n \"vrfId\": 0,\n \"tableVersion\": 10000,\n \"routes\": { ");
+	for (int i = 0; i < 10000; i++) {
+		int a = 100 + i / 256, b = i % 256;
+
+		len += (size_t)snprintf(json + len, cap - len, "%s\"10.%d.%d.0/24\": [", i ? "," : "", a, b);
+		len += (size_t)snprintf(json + len, cap - len, path_fmt, "\"bestpath\":true,", a, b, a, b,
+					i, "192.168.1.1", "192.168.1.1");
+		if (i % 10 == 0)
+			len += (size_t)snprintf(json + len, cap - len, ",");
+		if (i % 10 == 0)
+			len += (size_t)snprintf(json + len, cap - len, path_fmt, "\"multipath\":true,", a,
+						b, a, b, i, "192.168.2.1", "192.168.2.1");
+		len += (size_t)snprintf(json + len, cap - len, "]");
+	}
+	len += (size_t)snprintf(json + len, cap - len, " }  }\n");
+	assert_true(len < cap - 1);
+	t0 = now_ms();
+	assert_int_equal(bgp_rib_parse(json, len, &s, &st, err, sizeof(err)), 0);
+	route_set_sort(&s);
+	fprintf(stderr, "# bgp_rib: %zu prefixes (%zu bytes) parsed in %.1f ms\n", st.prefixes, len,
+		now_ms() - t0);
+	assert_int_equal(st.routes, 10000);
+	assert_int_equal(s.n, 10000);
+	assert_int_equal(st.table_version, 10000);
+	size_t ecmp = 0;
+	for (size_t i = 0; i < s.n; i++)
+		ecmp += s.routes[i].n_nh == 2;
+	assert_int_equal(ecmp, 1000);
+	route_set_free(&s);
+	free(json);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_no_instance),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_skips_unusable),
+		cmocka_unit_test(test_ten_thousand_prefixes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
