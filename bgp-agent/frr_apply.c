@@ -143,8 +143,9 @@ static void log_output(const char *what, const char *text)
 	}
 }
 
-/* Counts the lines of the --test diff sections, for one info line per apply. */
-static void log_diff_summary(const char *text)
+/* Counts the lines of the --test diff sections, for one info line per apply.
+ * Returns the total: 0 means FRR already runs exactly this configuration. */
+static unsigned log_diff_summary(const char *text)
 {
 	unsigned del = 0, add = 0, *section = NULL;
 	const char *p = text;
@@ -160,8 +161,26 @@ static void log_diff_summary(const char *text)
 			(*section)++;
 		p = nl != NULL ? nl + 1 : NULL;
 	}
-	log_info("frr: applying: %u line(s) to remove, %u line(s) to add (with their context)",
-		 del, add);
+	if (del + add > 0)
+		log_info("frr: applying: %u line(s) to remove, %u line(s) to add (with their context)",
+			 del, add);
+	return del + add;
+}
+
+static void applied(struct frr_apply *fa, bool sent)
+{
+	free(fa->applied);
+	fa->applied = strdup(fa->desired);
+	fa->applied_pid = fa->attempt_pid;
+	fa->backoff_ms = BACKOFF_MIN_MS;
+	fa->stage = APPLY_IDLE;
+	if (sent)
+		fa->n_applied++;
+	else
+		fa->n_unchanged++;
+	set_state(fa, FRR_STATE_APPLIED, sent ? "configuration applied to bgpd pid %d"
+					      : "bgpd pid %d already runs this configuration; nothing sent",
+		  (int)fa->applied_pid);
 }
 
 static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage);
@@ -185,18 +204,15 @@ static void child_done(int fd, uint32_t events, void *arg)
 		schedule_retry(fa);
 	} else if (fa->stage == APPLY_TEST) {
 		log_output("diff", out);
-		log_diff_summary(out);
-		start_stage(fa, APPLY_RELOAD);
+		/* e.g. the agent restarted: FRR already has it, a reload would only
+		 * re-send lines (and `vtysh write`) for nothing. */
+		if (log_diff_summary(out) == 0)
+			applied(fa, false);
+		else
+			start_stage(fa, APPLY_RELOAD);
 	} else {
 		log_output("frr-reload.py", out);
-		free(fa->applied);
-		fa->applied = strdup(fa->desired);
-		fa->applied_pid = fa->attempt_pid;
-		fa->backoff_ms = BACKOFF_MIN_MS;
-		fa->n_applied++;
-		fa->stage = APPLY_IDLE;
-		set_state(fa, FRR_STATE_APPLIED, "configuration applied to bgpd pid %d",
-			  (int)fa->applied_pid);
+		applied(fa, true);
 	}
 	free(out);
 }

@@ -91,10 +91,18 @@ nexthop_count() {
 	ip -n "$(ns "$1")" route show proto 52 "$2" | awk '
 		/^[0-9]/ && / via / { n = 1 } /nexthop via/ { n++ } END { print n + 0 }'
 }
-# peer_uptime_epoch NODE PEER: when the session came up (stable while it stays up).
-peer_up_epoch() {
+# peer_sessions NODE PEER: how often the session to PEER was established and
+# dropped ("2 1"); unchanged while the session stays up.
+peer_sessions() {
+	vty "$1" "show bgp neighbors $2 json" | python3 -c '
+import json, sys
+p = list(json.load(sys.stdin).values())[0]
+print(p.get("connectionsEstablished", 0), p.get("connectionsDropped", 0))'
+}
+# peer_uptime_ms NODE PEER: milliseconds the session has been Established.
+peer_uptime_ms() {
 	vty "$1" "show bgp neighbors $2 json" |
-		python3 -c 'import json,sys; d=json.load(sys.stdin); print(list(d.values())[0].get("bgpTimerUpEstablishedEpoch", 0))'
+		python3 -c 'import json,sys; print(list(json.load(sys.stdin).values())[0].get("bgpTimerUpMsec", 0))'
 }
 dump_logs() {
 	local f
