@@ -321,8 +321,71 @@ static void test_bad_commands_refused(void **state)
 	fake_stop(&f);
 }
 
+/* --- against a live bgpd (only when BGP_TEST_VTY_DIR names its vty
+ * directory: the integration test routing_frr_json.sh starts one) --------- */
+
+static struct frr_vty live;
+
+static int live_setup(void **state)
+{
+	(void)state;
+	return frr_vty_connect(&live, getenv("BGP_TEST_VTY_DIR"), "bgpd", 5000) == FRR_VTY_OK ? 0 : -1;
+}
+
+static int live_teardown(void **state)
+{
+	(void)state;
+	frr_vty_close(&live);
+	return 0;
+}
+
+static void test_live_show_commands(void **state)
+{
+	struct frr_reply r = FRR_REPLY_INIT;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(frr_vty_command(&live, "show bgp ipv4 unicast summary json", &r),
+				 FRR_VTY_OK);
+		assert_int_equal(r.status, FRR_CMD_SUCCESS);
+	}
+	assert_non_null(strstr(r.out, "\"tableVersion\""));
+	assert_int_equal(frr_vty_command(&live, "show bgp ipv4 unicast json", &r), FRR_VTY_OK);
+	assert_int_equal(r.status, FRR_CMD_SUCCESS);
+	assert_non_null(strstr(r.out, "\"routes\""));
+	assert_int_equal(frr_vty_command(&live, "show bgp no-such-thing", &r), FRR_VTY_OK);
+	assert_int_equal(r.status, FRR_CMD_ERR_NO_MATCH);
+	assert_non_null(strstr(r.out, "Unknown command"));
+	frr_reply_free(&r);
+}
+
+/* A vty socket connection starts in the view node: configuration needs
+ * "enable" first (vtysh sends it too). */
+static void test_live_nodes(void **state)
+{
+	struct frr_reply r = FRR_REPLY_INIT;
+
+	(void)state;
+	assert_int_equal(frr_vty_command(&live, "configure terminal", &r), FRR_VTY_OK);
+	assert_int_equal(r.status, FRR_CMD_ERR_NO_MATCH);
+	assert_int_equal(frr_vty_command(&live, "enable", &r), FRR_VTY_OK);
+	assert_int_equal(r.status, FRR_CMD_SUCCESS);
+	assert_int_equal(frr_vty_command(&live, "configure terminal", &r), FRR_VTY_OK);
+	assert_int_equal(r.status, FRR_CMD_SUCCESS);
+	assert_int_equal(frr_vty_command(&live, "end", &r), FRR_VTY_OK);
+	assert_int_equal(r.status, FRR_CMD_SUCCESS);
+	assert_int_equal(frr_vty_command(&live, "show running-config", &r), FRR_VTY_OK);
+	assert_int_equal(r.status, FRR_CMD_SUCCESS);
+	assert_non_null(strstr(r.out, "router bgp"));
+	frr_reply_free(&r);
+}
+
 int main(void)
 {
+	const struct CMUnitTest live_tests[] = {
+		cmocka_unit_test(test_live_show_commands),
+		cmocka_unit_test(test_live_nodes),
+	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_framing_and_status),
 		cmocka_unit_test(test_empty_output_and_warning),
@@ -334,5 +397,10 @@ int main(void)
 		cmocka_unit_test(test_bad_commands_refused),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const char *live_dir = getenv("BGP_TEST_VTY_DIR");
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	if (live_dir != NULL && live_dir[0] != '\0')
+		rc |= cmocka_run_group_tests_name("live bgpd", live_tests, live_setup, live_teardown);
+	return rc;
 }
