@@ -86,7 +86,11 @@ bool route_equal(const struct route *a, const struct route *b);
 /* "10.244.2.0/24 via 192.168.1.12 dev eth0, via ... metric 20" (for logs and status). */
 const char *route_format(const struct route *r, char *buf, size_t len);
 
-/* The unreachable anchor route for one of the node's own pod CIDRs. */
+/* The anchor route for one of the node's own pod CIDRs: FRR's import-check
+ * advertises a `network` only while a route for it exists (verified with FRR
+ * 8.4 for IPv4 and IPv6: tests/integration/routing_frr_json.sh). Unreachable
+ * rather than blackhole: until the bridge exists, a packet for a pod of this
+ * node gets an immediate ICMP "host unreachable" instead of vanishing. */
 void route_make_anchor(const struct prefix *dst, struct route *out);
 
 /* Compares two sorted sets. add/replace receive copies of desired routes,

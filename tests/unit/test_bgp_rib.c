@@ -99,6 +99,11 @@ static void test_ipv6_table(void **state)
 	route_set_init(&s);
 	st = parse_fixture("frr/ipv6_unicast.json", &s);
 	assert_int_equal(st.routes, 3);
+	/* Our own `network fd00:10:244:1::/64` before its anchor route existed:
+	 * listed, but not valid (import-check), so no best path. */
+	assert_int_equal(st.prefixes, 4);
+	assert_int_equal(st.no_best, 1);
+	assert_null(find(&s, "fd00:10:244:1::/64"));
 	assert_string_equal(fmt(find(&s, "fd00:10:244:2::/64")),
 			    "fd00:10:244:2::/64 via fd00:1::1, via fd00:2::1 metric 20");
 	assert_string_equal(fmt(find(&s, "fd00:10:244:3::/64")),
