@@ -30,6 +30,7 @@ static int builtin_add(const struct netconf *nc, const struct cni_env *env,
 	struct ip_addr addrs[NETCONF_MAX_RANGES];
 	struct ipam_store s;
 	struct cni_err ignored = { 0 };
+	bool low = false;
 	int i = 0, rc = -1;
 
 	if (ipam_store_open(&s, nc->ipam.data_dir, nc->name, err) != 0)
@@ -42,8 +43,11 @@ static int builtin_add(const struct netconf *nc, const struct cni_env *env,
 		rc = builtin_fill(nc, addrs, res, err);
 	if (rc != 0 && i > 0) /* undo the families already allocated */
 		ipam_store_release(&s, env->containerid, env->ifname, &ignored);
+	low = rc == 0 && ipam_store_spares_low(&s);
 out:
 	ipam_store_close(&s);
+	if (low)
+		ipam_store_refill_detached(nc->ipam.data_dir, nc->name);
 	return rc;
 }
 

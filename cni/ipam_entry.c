@@ -153,9 +153,7 @@ int entry_retire(struct entry_pool *p, const char *name)
 {
 	char spare[32];
 
-	if (!p->loaded)
-		pool_load(p);
-	if (p->count < IPAM_SPARES_MAX) {
+	if (entry_pool_count(p) < IPAM_SPARES_MAX) {
 		spare_name(p->count, spare, sizeof(spare));
 		if (renameat(p->dirfd, name, p->dirfd, spare) == 0) {
 			p->count++;
@@ -167,6 +165,42 @@ int entry_retire(struct entry_pool *p, const char *name)
 	if (unlinkat(p->dirfd, name, 0) != 0 && errno != ENOENT)
 		return -1;
 	return 0;
+}
+
+int entry_pool_count(struct entry_pool *p)
+{
+	if (!p->loaded)
+		pool_load(p);
+	return p->count;
+}
+
+int entry_pool_adopt(struct entry_pool *p, const char *name)
+{
+	char spare[32];
+
+	if (entry_pool_count(p) >= IPAM_SPARES_MAX)
+		return unlinkat(p->dirfd, name, 0);
+	spare_name(p->count, spare, sizeof(spare));
+	if (renameat(p->dirfd, name, p->dirfd, spare) != 0)
+		return -1;
+	p->count++;
+	return 0;
+}
+
+int entry_file_create(int dirfd, const char *name)
+{
+	char rec[IPAM_ENTRY_SIZE];
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	memset(rec, ' ', sizeof(rec));
+	rc = pwrite(fd, rec, sizeof(rec), 0) == (ssize_t)sizeof(rec) ? 0 : -1;
+	close(fd);
+	if (rc != 0)
+		unlinkat(dirfd, name, 0);
+	return rc;
 }
 
 bool entry_parse_owner(const char *s, char *id, size_t idlen, char *ifname, size_t iflen)

@@ -34,6 +34,16 @@ struct entry_pool {
 void entry_pool_init(struct entry_pool *p, int dirfd);
 /* Saves the spare count; closes a prepared spare (it stays a spare). */
 void entry_pool_close(struct entry_pool *p);
+/* Below this many spares an ADD starts a background refill (ipam_store.c). */
+#define IPAM_SPARES_LOW 8
+#define IPAM_SPARES_BATCH 32
+
+/* Spares believed to exist (loads the count). */
+int entry_pool_count(struct entry_pool *p);
+/* Makes the file `name` a spare; 0, or -1 with errno set. */
+int entry_pool_adopt(struct entry_pool *p, const char *name);
+/* Creates a fresh, unowned entry-sized file `name` (no lock needed). */
+int entry_file_create(int dirfd, const char *name);
 /* 0 claimed, 1 name already taken, -1 error with errno set. */
 int entry_claim(struct entry_pool *p, const char *name, const char *id, const char *ifname);
 /* Removes an entry (recycling its file); 0, or -1 with errno set. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "detach.h"
 #include "cni_env.h"
 #include "log.h"
 
@@ -367,4 +368,55 @@ int ipam_store_free_count(struct ipam_store *s, const struct ipam_range *r,
 	total = total > c.used ? total - c.used : 0;
 	*free_out = total > (u128)UINT64_MAX ? UINT64_MAX : (unsigned long long)total;
 	return 0;
+}
+
+/* ---- spare refill ----------------------------------------------------------- */
+
+bool ipam_store_spares_low(struct ipam_store *s)
+{
+	return entry_pool_count(&s->pool) < IPAM_SPARES_LOW;
+}
+
+static void refill_child(const char *data_dir, const char *network, int dirfd)
+{
+	char names[IPAM_SPARES_BATCH][48];
+	struct ipam_store s;
+	struct cni_err err = { 0 };
+	int n = 0;
+
+	for (int k = 0; k < IPAM_SPARES_BATCH; k++) {
+		snprintf(names[n], sizeof(names[n]), ".fill.%d.%d", (int)getpid(), k);
+		if (entry_file_create(dirfd, names[n]) == 0)
+			n++;
+	}
+	if (ipam_store_open(&s, data_dir, network, &err) == 0)
+		for (int k = 0; k < n; k++)
+			if (entry_pool_adopt(&s.pool, names[k]) != 0)
+				unlinkat(dirfd, names[k], 0);
+	ipam_store_close(&s);
+	_exit(0);
+}
+
+void ipam_store_refill_detached(const char *data_dir, const char *network)
+{
+	char dir[PATH_MAX];
+	int dirfd, lockfd;
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/%s", data_dir, network);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return;
+	lockfd = openat(dirfd, "refill.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* The child inherits the lock through the shared open file. */
+	if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) == 0) {
+		pid = detach_fork();
+		if (pid == 0)
+			refill_child(data_dir, network, dirfd);
+		if (pid < 0)
+			log_warn("fork for the IPAM spare refill");
+	}
+	if (lockfd >= 0)
+		close(lockfd);
+	close(dirfd);
 }

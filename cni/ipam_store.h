@@ -42,6 +42,13 @@ int ipam_store_find(struct ipam_store *s, const char *containerid, const char *i
  * Corrupted entries are left in place and reported as error 102 at the end. */
 int ipam_store_gc(struct ipam_store *s, const struct attachment *valid, size_t n_valid,
 		  struct cni_err *err);
+/* True when the pool of recycled entry files is running low. */
+bool ipam_store_spares_low(struct ipam_store *s);
+/* Creating an entry file (an inode) costs more than all other store work on
+ * ext4, so files are made ahead of need by a detached child, outside the
+ * lock, and only renamed into the pool under it. At most one refill runs per
+ * store ("refill.lock"); failures only cost the next ADDs their speed. */
+void ipam_store_refill_detached(const char *data_dir, const char *network);
 /* Free addresses left in the range (saturating at UINT64_MAX). */
 int ipam_store_free_count(struct ipam_store *s, const struct ipam_range *r,
 			  unsigned long long *free_out, struct cni_err *err);

@@ -10,35 +10,20 @@
  * a detached child and returns. The reference bridge plugin releases the
  * address before deleting the link too, so the window is the same; an ADD
  * that finds a leftover host veth of its own name deletes it first. */
-#include <fcntl.h>
 #include <unistd.h>
 
+#include "detach.h"
 #include "ipam.h"
 #include "link.h"
 #include "log.h"
 #include "nl_conn.h"
 #include "ops.h"
 
-static void detach_stdio(void)
-{
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-	/* The runtime reads our stdout until EOF: the child must not hold it. */
-	if (fd >= 0) {
-		dup2(fd, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		close(fd);
-	}
-	setsid();
-}
-
 static void delete_in_child(int ifindex, const char *name)
 {
 	struct cni_err err = { 0 };
 	struct nl_sock *sk;
 
-	detach_stdio();
 	sk = nl_conn_open(&err);
 	if (sk == NULL || link_delete_index(sk, ifindex, &err) != 0)
 		log_warnx("deleting '%s' (index %d): %s", name, ifindex, err.details);
@@ -59,7 +44,7 @@ static int delete_host_veth(struct nl_sock *sk, const char *name, bool sync,
 	rc = link_get_info(sk, name, &li, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* 1: already gone */
-	pid = fork();
+	pid = detach_fork();
 	if (pid == 0)
 		delete_in_child(li.ifindex, name);
 	if (pid < 0) {

@@ -5,6 +5,9 @@
 # separate node namespaces. Only the plugin invocations are timed: the pod
 # namespaces are created beforehand, and the timing loop runs inside the node
 # namespace so no `ip netns exec` is counted.
+# It also links a static variant of the same objects (the build links
+# dynamically; loading libnl/jansson costs ~0.3 ms per call here) and times a
+# do-nothing program the same way: the fork+exec floor every plugin pays.
 # usage: BUILD_DIR=... cni_bench.sh [N]
 . "$(dirname "$0")/../lib/testlib.sh"
 need_root
@@ -13,6 +16,7 @@ BIN=$BUILD_DIR/bgp-bridge
 W=$(mktemp -d /tmp/cni-bench.XXXXXX)
 track_path "$W"
 ns_add ours
+ns_add static
 ns_add theirs
 for i in $(seq 1 "$N"); do ns_add "pod$i" || exit 1; done
 
@@ -43,6 +47,14 @@ done
 LOOP
 nsx ours bash "$W/loop.sh" "$BIN" "$W/ours.json" "$N" "$LAB" >"$W/ours.txt"
 nsx theirs bash "$W/loop.sh" /usr/lib/cni/bridge "$W/theirs.json" "$N" "$LAB" >"$W/theirs.txt"
+static=""
+if ${CC:-cc} -static -o "$W/bgp-bridge-static" "$BUILD_DIR/obj/cni/main.o" "$BUILD_DIR/libcni.a" \
+	"$BUILD_DIR/libcommon.a" -lnl-route-3 -lnl-3 -ljansson -lpthread -lm 2>/dev/null; then
+	sed 's/"name":"bench"/"name":"bench-static"/' "$W/ours.json" >"$W/static.json"
+	nsx static bash "$W/loop.sh" "$W/bgp-bridge-static" "$W/static.json" "$N" "$LAB" >"$W/static.txt"
+	static=1
+fi
+nsx ours bash "$W/loop.sh" /bin/true "$W/ours.json" "$N" "$LAB" >"$W/floor.txt"
 
 # stats FILE OP: "mean median" in ms (from microseconds).
 stats() {
@@ -52,20 +64,30 @@ stats() {
 		      printf "%.2f %.2f", s / NR / 1000, m / 1000 }'
 }
 fails() { awk '$3 != 0' "$1" | wc -l; }
-read -r oam oad <<<"$(stats "$W/ours.txt" ADD)"
-read -r odm odd <<<"$(stats "$W/ours.txt" DEL)"
-read -r tam tad <<<"$(stats "$W/theirs.txt" ADD)"
-read -r tdm tdd <<<"$(stats "$W/theirs.txt" DEL)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f (1/%.1f)", a / b, b / a }'; }
-echo "cni_bench: N=$N pods, sequential ADD then DEL, times per pod in ms"
-printf '%-28s %10s %10s %10s %10s %8s\n' plugin "ADD mean" "ADD median" "DEL mean" \
-	"DEL median" failures
-printf '%-28s %10s %10s %10s %10s %8s\n' "bgp-bridge (built-in IPAM)" "$oam" "$oad" "$odm" \
-	"$odd" "$(fails "$W/ours.txt")"
-printf '%-28s %10s %10s %10s %10s %8s\n' "bridge + host-local" "$tam" "$tad" "$tdm" "$tdd" \
-	"$(fails "$W/theirs.txt")"
-echo "ratio ADD (ours/reference), median: $(ratio "$oad" "$tad")   target <= 0.200"
-echo "ratio DEL (ours/reference), median: $(ratio "$odd" "$tdd")   target <= 0.100"
-echo "ratio ADD mean: $(ratio "$oam" "$tam"); DEL mean: $(ratio "$odm" "$tdm")"
-left=$(ip -n "$(ns ours)" -o link show type veth | wc -l)
-echo "leftover veths after DEL: ours $left, reference $(ip -n "$(ns theirs)" -o link show type veth | wc -l)"
+row() { # row LABEL FILE
+	local am ad dm dd
+	read -r am ad <<<"$(stats "$2" ADD)"
+	read -r dm dd <<<"$(stats "$2" DEL)"
+	printf '%-30s %9s %10s %9s %10s %8s\n' "$1" "$am" "$ad" "$dm" "$dd" "$(fails "$2")"
+}
+ratios() { # ratios LABEL FILE: medians against the reference
+	local oad odd tad tdd x
+	read -r x oad <<<"$(stats "$2" ADD)"; read -r x odd <<<"$(stats "$2" DEL)"
+	read -r x tad <<<"$(stats "$W/theirs.txt" ADD)"; read -r x tdd <<<"$(stats "$W/theirs.txt" DEL)"
+	echo "$1: ADD $(ratio "$oad" "$tad") (target <= 0.200), DEL $(ratio "$odd" "$tdd") (target <= 0.100)"
+}
+echo "cni_bench: N=$N pods, sequential ADD then DEL, ms per plugin call"
+printf '%-30s %9s %10s %9s %10s %8s\n' plugin "ADD mean" "ADD median" "DEL mean" "DEL median" \
+	failures
+row "bgp-bridge (build, dynamic)" "$W/ours.txt"
+[ -n "$static" ] && row "bgp-bridge (static link)" "$W/static.txt"
+row "bridge + host-local" "$W/theirs.txt"
+row "fork+exec floor (/bin/true)" "$W/floor.txt"
+echo "ratios of medians, ours / reference:"
+ratios "  bgp-bridge (build, dynamic)" "$W/ours.txt"
+[ -n "$static" ] && ratios "  bgp-bridge (static link)  " "$W/static.txt"
+sleep 0.5 # asynchronous deletes finishing
+echo "leftover veths after DEL: ours $(ip -n "$(ns ours)" -o link show type veth | wc -l)," \
+	"static $(ip -n "$(ns static)" -o link show type veth | wc -l)," \
+	"reference $(ip -n "$(ns theirs)" -o link show type veth | wc -l)"
