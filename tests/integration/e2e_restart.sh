@@ -14,19 +14,21 @@ need_root
 MODE=tor DUALSTACK=0 NODES=2
 on_cleanup lab_down
 
-# monitor_start NAME: `ip monitor route` in node NAME into $LAB_STATE/mon-NAME.
+# monitor_start NAME: `ip monitor route` in node NAME into $LAB_STATE/mon-NAME;
+# its pid in MON_PID. (No $(...): the job must be a child of this shell.)
 monitor_start() {
 	ip -n "$(ns "$1")" monitor route >"$LAB_STATE/mon-$1" 2>&1 &
-	track_pid $!
-	echo $!
+	MON_PID=$!
+	track_pid "$MON_PID"
 }
 # deleted_ours FILE: the cluster routes the monitor saw deleted.
 deleted_ours() { grep -E '^Deleted .*10\.244\.' "$1"; }
-# ping_start SRC DST SECONDS: a ping every 50 ms; its pid.
+# ping_start SRC DST SECONDS: a ping every 50 ms; its pid in PING_PID.
 ping_start() {
 	ip netns exec "$(ns "$1")" ping -i 0.05 -W 1 -w "$3" "$(lab_pod_ip "$2")" \
 		>"$LAB_STATE/ping.out" 2>&1 &
-	echo $!
+	PING_PID=$!
+	track_pid "$PING_PID"
 }
 ping_counts() { sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$LAB_STATE/ping.out"; }
 
@@ -37,9 +39,10 @@ if wait_until 60 lab_converged; then ok "converged"; else not_ok "converged"; la
 check "node1-pod1 reaches node2-pod1" lab_ping node1-pod1 node2-pod1
 
 # --- agent restart ------------------------------------------------------------------
-m1=$(monitor_start node1); m2=$(monitor_start node2)
+monitor_start node1; m1=$MON_PID
+monitor_start node2; m2=$MON_PID
 sleep 0.3
-pp=$(ping_start node1-pod1 node2-pod1 8)
+ping_start node1-pod1 node2-pod1 8; pp=$PING_PID
 sleep 1
 lab_agent_stop node1
 lab_agent_start node1
@@ -54,9 +57,9 @@ check_eq "agent restart: no route of ours deleted in node2's kernel" "$(deleted_
 note "agent restart: route messages seen on node1 (adds/replaces): $(grep -c '10\.244\.' "$LAB_STATE/mon-node1")"
 
 # --- FRR restart --------------------------------------------------------------------
-m1=$(monitor_start node1)
+monitor_start node1; m1=$MON_PID
 sleep 0.3
-pp=$(ping_start node1-pod1 node2-pod1 12)
+ping_start node1-pod1 node2-pod1 12; pp=$PING_PID
 sleep 1
 t=$(now_ms)
 check "FRR on node1 restarts (zebra + bgpd, rendered config)" lab_frr_restart node1

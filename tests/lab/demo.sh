@@ -46,7 +46,7 @@ EOF
     ip netns exec $(ns node1-pod1) ping -c 3 $(lab_pod_ip node3-pod2 2>/dev/null || echo 10.244.3.3)
     tail -f $LAB_STATE/node1/agent.log
   add a node:       LAB=$LAB tests/lab/lab.sh node-add 4
-  tear it down:     make demo-down
+  tear it down:     make demo-down$( [ "$LAB" = bgplab ] || echo " LAB=$LAB")
 EOF
 }
 
@@ -56,18 +56,19 @@ ping_matrix() {
 	local dir src dst fails=0 short row cell
 	dir=$(mktemp -d)
 	lab_ping_all "$dir" "${1:-}"
-	printf '%-12s' "from \\ to"
-	for dst in $(lab_pods); do short=${dst//node/n}; printf ' %-7s' "${short//-pod/p}"; done
+	printf '%-22s' "from \\ to"
+	for dst in $(lab_pods); do short=${dst//node/n}; printf ' %-5s' "${short//-pod/p}"; done
 	echo
 	for src in $(lab_pods); do
 		read -r _ row <"$dir/$src"
 		short=${src//node/n}
-		printf '%-12s' "${short//-pod/p} $(lab_pod_ip "$src" "${1:-}" | sed 's/.*[.:]/./')"
+		printf '%-22s' "${short//-pod/p} $(lab_pod_ip "$src" "${1:-}")"
 		for cell in $row; do
 			case "$cell" in
-			1) printf ' %-7s' "✓" ;;
-			0) printf ' %-7s' "✗"; fails=$((fails + 1)) ;;
-			*) printf ' %-7s' "·" ;;
+			# one visible character + padding: printf pads bytes, not glyphs
+			1) printf ' %s    ' "✓" ;;
+			0) printf ' %s    ' "✗"; fails=$((fails + 1)) ;;
+			*) printf ' %s    ' "·" ;;
 			esac
 		done
 		echo
@@ -102,10 +103,10 @@ main() {
 	t_conv=$(now_ms)
 	if [ "$MODE" = mesh ]; then
 		section "BGP sessions of node1 (iBGP full mesh, AS 64512)"
-		vty node1 "show bgp summary"
+		if [ "$DUALSTACK" = 1 ]; then vty node1 "show bgp summary"; else vty node1 "show bgp ipv4 unicast summary"; fi
 	else
 		section "BGP sessions on the ToR (AS 65000, dynamic neighbors)"
-		vty tor "show bgp summary"
+		if [ "$DUALSTACK" = 1 ]; then vty tor "show bgp summary"; else vty tor "show bgp ipv4 unicast summary"; fi
 	fi
 	section "Routes installed by bgp-agent (ip route show proto $(lab_proto_name))"
 	for n in $(lab_nodes); do

@@ -147,7 +147,7 @@ lab_tor_up() {
 	lab_ns_add tor && lab_attach tor || return 1
 	ip -n "$(ns tor)" addr add 192.168.1.1/24 dev eth0
 	ip -n "$(ns tor)" addr add fd00:192:168:1::1/64 dev eth0 nodad
-	frr_start tor "$LAB_DIR/tor-frr.conf"
+	frr_start tor "$LAB_DIR/tor-frr.conf" 2>>"$LAB_STATE/frr-start.log"
 }
 lab_node_up() { # N
 	local n=$1 name=node$1 st=$LAB_STATE/node$1
@@ -157,7 +157,7 @@ lab_node_up() { # N
 	[ "$DUALSTACK" = 1 ] && ip -n "$(ns "$name")" addr add "$(node_addr6 "$n")/64" dev eth0 nodad
 	render "$LAB_DIR/node-frr.conf.tmpl" NAME="$name" >"$st/frr-bootstrap.conf"
 	# bgpd -n: FRR never installs BGP routes itself; the agent is their only writer.
-	frr_start "$name" "$st/frr-bootstrap.conf" -n || return 1
+	frr_start "$name" "$st/frr-bootstrap.conf" -n 2>>"$LAB_STATE/frr-start.log" || return 1
 	lab_agent_conf "$n" >"$st/agent.conf"
 	echo "$n" >>"$LAB_STATE/nodes"
 	lab_agent_start "$name"
@@ -229,9 +229,13 @@ lab_ping_row() {
 # lab_ping_all DIR [6]: every pod pings every other pod, one source per
 # parallel job; DIR/<pod> gets that pod's row. Returns the number of failures.
 lab_ping_all() {
-	local dir=$1 src fails
-	for src in $(lab_pods); do lab_ping_row "$src" "${2:-}" >"$dir/$src" & done
-	wait
+	local dir=$1 src fails pids=()
+	for src in $(lab_pods); do
+		lab_ping_row "$src" "${2:-}" >"$dir/$src" &
+		pids+=($!)
+	done
+	# Only these jobs: a plain `wait` would also wait for the lab's agents.
+	wait "${pids[@]}"
 	fails=$(cat "$dir"/* | tr ' ' '\n' | grep -c '^0$')
 	return "$fails"
 }
@@ -242,7 +246,7 @@ lab_ping_all() {
 lab_router_up() {
 	lab_ns_add "$1" && lab_attach "$1" || return 1
 	ip -n "$(ns "$1")" addr add "$2/24" dev eth0
-	frr_start "$1" "$3"
+	frr_start "$1" "$3" 2>>"$LAB_STATE/frr-start.log"
 }
 # lab_tor2_up: a second ToR at 192.168.1.2, same AS and listen range.
 lab_tor2_up() {
@@ -256,7 +260,7 @@ lab_frr_restart() {
 	local st=$LAB_STATE/$1
 	cp "/etc/frr/$(ns "$1")/frr.conf" "$st/frr-restart.conf"
 	frr_stop "$1"
-	frr_start "$1" "$st/frr-restart.conf" -n
+	frr_start "$1" "$st/frr-restart.conf" -n 2>>"$LAB_STATE/frr-start.log"
 }
 # lab_agent_ready NODE: the agent answers on its control socket.
 lab_agent_ready() {
