@@ -58,8 +58,10 @@ static void set_bgpd_up(struct reconciler *r, bool up)
 		r->bgpd_changed(r->bgpd_changed_arg, up);
 }
 
-/* One command on the persistent bgpd connection; reconnects as needed. */
-static int vty_run(struct reconciler *r, const char *cmd, int timeout_ms)
+/* One command on the persistent bgpd connection; reconnects as needed. The
+ * answer lands in reply (r->reply for small ones). */
+static int vty_run_into(struct reconciler *r, const char *cmd, int timeout_ms,
+			struct frr_reply *reply)
 {
 	char dir[PATH_MAX];
 	int rc;
@@ -72,7 +74,7 @@ static int vty_run(struct reconciler *r, const char *cmd, int timeout_ms)
 		}
 	}
 	r->vty.timeout_ms = timeout_ms;
-	rc = frr_vty_command(&r->vty, cmd, &r->reply);
+	rc = frr_vty_command(&r->vty, cmd, reply);
 	if (rc != FRR_VTY_OK) {
 		log_debug("routes: \"%s\": %s", cmd, frr_vty_strerror(rc));
 		frr_vty_close(&r->vty);
@@ -81,6 +83,11 @@ static int vty_run(struct reconciler *r, const char *cmd, int timeout_ms)
 	}
 	set_bgpd_up(r, true);
 	return 0;
+}
+
+static int vty_run(struct reconciler *r, const char *cmd, int timeout_ms)
+{
+	return vty_run_into(r, cmd, timeout_ms, &r->reply);
 }
 
 static void poll_versions(struct reconciler *r)
@@ -104,8 +111,12 @@ static void poll_versions(struct reconciler *r)
 	}
 }
 
+/* The full table (about 290 bytes a prefix) goes into its own buffer, freed
+ * right after parsing: keeping megabytes for the next change would double the
+ * agent's resident memory in steady state. */
 static int fetch_rib(struct reconciler *r)
 {
+	struct frr_reply big = FRR_REPLY_INIT;
 	struct route_set fresh;
 	char err[256];
 	int rc = -1;
@@ -114,9 +125,9 @@ static int fetch_rib(struct reconciler *r)
 	for (int af = 0; af < BGP_AF_COUNT; af++) {
 		if (!af_in_use(r, af))
 			continue;
-		if (vty_run(r, rib_cmd[af], VTY_FETCH_TIMEOUT_MS) != 0)
+		if (vty_run_into(r, rib_cmd[af], VTY_FETCH_TIMEOUT_MS, &big) != 0)
 			goto out;
-		if (bgp_rib_parse(r->reply.out, r->reply.len, &fresh, NULL, err, sizeof(err)) != 0) {
+		if (bgp_rib_parse(big.out, big.len, &fresh, NULL, err, sizeof(err)) != 0) {
 			log_warnx("routes: \"%s\": %s", rib_cmd[af], err);
 			goto out;
 		}
@@ -130,6 +141,7 @@ static int fetch_rib(struct reconciler *r)
 	r->n_fetches++;
 	rc = 0;
 out:
+	frr_reply_free(&big);
 	route_set_free(&fresh);
 	return rc;
 }
@@ -254,6 +266,7 @@ static void sync_kernel(struct reconciler *r)
 	r->n_syncs++;
 	if (rc != 0 || c.added + c.replaced + c.deleted + c.failed > 0)
 		dump_kernel(r); /* the cache follows the kernel, off the critical path */
+	route_set_free(&r->desired); /* rebuilt each time; not worth its memory */
 	r->last_sync_ms = monotonic_ms() - start;
 	r->last_counts = c;
 	log_counts(r, &c);

@@ -55,7 +55,7 @@ for line in open(path):
 print("%.6f" % last if last is not None else "nan")
 PY
 }
-ms() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.0f' % ((b-a)*1000))" "$1" "$2"; }
+ms() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.0f' % ((b-a)*1000) if a == a and b == b else 'nan')" "$1" "$2"; }
 count_kernel() { ip -n "$(ns "$1")" route show proto "$2" | grep -c '^10\.' ; }
 
 lan_up
@@ -101,12 +101,12 @@ sleep 1
 note "kernel: agent node $(count_kernel agent 52) routes (proto 52), zebra node $(count_kernel zebra bgp) routes (proto bgp)"
 for n in agent zebra; do
 	b=$(cat "$WORK/bgp-$n.txt")
-	proto=52; [ $n = zebra ] && proto=bgp
-	k=$(kernel_time "$WORK/mon-$n.txt" "^10\\..* proto $proto")
+	proto='52|bgp-agent'; [ $n = zebra ] && proto=bgp
+	k=$(kernel_time "$WORK/mon-$n.txt" "^10\\..* proto ($proto)( |\$)")
 	eval "full_$n=$(ms "$b" "$k")"
 done
 # shellcheck disable=SC2154
-echo "full table ($N prefixes), bgpd has all -> kernel has all: agent ${full_agent} ms, zebra ${full_zebra} ms, ratio agent/zebra $(python3 -c "print('%.2f' % ($full_agent / max($full_zebra, 1)))")"
+echo "full table ($N prefixes), bgpd has all -> kernel has all: agent ${full_agent} ms, zebra ${full_zebra} ms, ratio agent/zebra $(python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / max(float(sys.argv[2]), 1)))" "$full_agent" "$full_zebra")"
 
 # --- one change with N installed -------------------------------------------------
 one_change() { # $1 = withdraw|add
@@ -123,8 +123,8 @@ one_change() { # $1 = withdraw|add
 	wait "$cpoll_agent" "$cpoll_zebra"
 	sleep 1.5
 	for n in agent zebra; do
-		proto=52; [ $n = zebra ] && proto=bgp
-		eval "chg_$n=$(ms "$(cat "$WORK/chg-$n.txt")" "$(kernel_time "$WORK/mon-$n.txt" "^${CHANGE//./\\.} .*proto $proto" $del)")"
+		proto='52|bgp-agent'; [ $n = zebra ] && proto=bgp
+		eval "chg_$n=$(ms "$(cat "$WORK/chg-$n.txt")" "$(kernel_time "$WORK/mon-$n.txt" "^${CHANGE//./\\.} .*proto ($proto)( |\$)" $del)")"
 	done
 	# shellcheck disable=SC2154
 	echo "one route $1 with $N installed, bgpd -> kernel: agent ${chg_agent} ms, zebra ${chg_zebra} ms"
