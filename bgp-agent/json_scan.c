@@ -90,6 +90,85 @@ int json_scan_object(struct json_scan *s, json_member_fn fn, void *arg)
 	}
 }
 
+int json_scan_array(struct json_scan *s, json_element_fn fn, void *arg)
+{
+	if (expect(s, '[') < 0)
+		return -1;
+	if (peek(s) == ']') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		if (fn(arg, s) < 0)
+			return -1;
+		if (peek(s) == ',') {
+			s->p++;
+			continue;
+		}
+		return expect(s, ']');
+	}
+}
+
+/* True when the input at s starts with the literal word. */
+static bool at_literal(struct json_scan *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(s->end - s->p) >= n && memcmp(s->p, word, n) == 0;
+}
+
+int json_scan_bool(struct json_scan *s, bool *out)
+{
+	*out = false;
+	peek(s);
+	if (at_literal(s, "true")) {
+		*out = true;
+		s->p += 4;
+		return 0;
+	}
+	if (at_literal(s, "false")) {
+		s->p += 5;
+		return 0;
+	}
+	return json_scan_skip(s);
+}
+
+/* One character of a string body; escapes are few and simple in bgpd's output. */
+static int string_char(struct json_scan *s, char *c)
+{
+	if (*s->p != '\\') {
+		*c = *s->p++;
+		return 0;
+	}
+	if (s->p + 1 >= s->end || s->p[1] == '\0' || strchr("\"\\/", s->p[1]) == NULL)
+		return scan_error(s, "unsupported escape in a string");
+	*c = s->p[1];
+	s->p += 2;
+	return 0;
+}
+
+int json_scan_string(struct json_scan *s, char *buf, size_t len)
+{
+	size_t n = 0;
+	char c = 0;
+
+	buf[0] = '\0';
+	if (peek(s) != '"')
+		return json_scan_skip(s);
+	for (s->p++; s->p < s->end && *s->p != '"';) {
+		if (string_char(s, &c) < 0)
+			return -1;
+		if (n + 1 >= len)
+			return scan_error(s, "string longer than %zu bytes", len - 1);
+		buf[n++] = c;
+	}
+	if (s->p >= s->end)
+		return scan_error(s, "unterminated string");
+	s->p++;
+	buf[n] = '\0';
+	return 0;
+}
+
 int json_scan_decode(struct json_scan *s, json_t **out)
 {
 	json_error_t e;

@@ -4,7 +4,9 @@
 #include <net/if.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
+#include <netlink/cache.h>
 #include <netlink/netlink.h>
+#include <netlink/route/link.h>
 #include <netlink/socket.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,39 @@ struct kroute_monitor {
 	size_t n_links, cap_links;
 };
 
+static struct link_state *link_insert(struct kroute_monitor *m, int ifindex);
+
+/* The links as they are now, so the first event of a link already down (or
+ * up) compares against the truth. Called after subscribing: an event racing
+ * with this dump is compared against state at least as new as itself. */
+static int seed_links(struct kroute_monitor *m)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int rc = sk ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
+
+	if (rc == 0)
+		rc = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+	for (o = rc == 0 ? nl_cache_get_first(cache) : NULL; o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		struct link_state *st = link_insert(m, rtnl_link_get_ifindex(l));
+
+		if (st == NULL) {
+			rc = -NLE_NOMEM;
+			break;
+		}
+		st->flags = rtnl_link_get_flags(l) & LINK_STATE_FLAGS;
+	}
+	if (rc < 0)
+		log_warnx("kernel routes: reading the links: %s", nl_geterror(rc));
+	if (cache != NULL)
+		nl_cache_free(cache);
+	if (sk != NULL)
+		nl_socket_free(sk);
+	return rc;
+}
+
 int kroute_monitor_open(struct kroute_monitor **out, uint32_t table, uint8_t protocol)
 {
 	struct kroute_monitor *m = calloc(1, sizeof(*m));
@@ -56,6 +91,10 @@ int kroute_monitor_open(struct kroute_monitor **out, uint32_t table, uint8_t pro
 	kroute_sock_tune(m->sk);
 	m->table = table;
 	m->protocol = protocol;
+	if (seed_links(m) < 0) {
+		kroute_monitor_close(m);
+		return KROUTE_ERR_SOCKET;
+	}
 	*out = m;
 	return KROUTE_OK;
 }
@@ -120,7 +159,8 @@ static struct link_state *link_insert(struct kroute_monitor *m, int ifindex)
 }
 
 /* A link went away, or its up/running state differs from the last seen
- * (unknown links count as down, so a new link that is up matters). */
+ * (links created after opening start as down, so a new link that is up
+ * matters). */
 static bool link_event_matters(struct kroute_monitor *m, struct nlmsghdr *h)
 {
 	const struct ifinfomsg *ifi = nlmsg_data(h);
