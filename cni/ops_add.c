@@ -36,13 +36,14 @@ static bool uses_family(const struct cni_result *r, int family)
 }
 
 /* Another address of the family overlapping ours on the bridge is an error
- * unless forceAddress, which replaces it (the reference plugin's rule). */
+ * unless forceAddress, which replaces it (the reference plugin's rule).
+ * Returns how many were removed, or -1. */
 static int bridge_conflicts(struct add_ctx *c, const struct ip_addr *gw, unsigned plen,
 			    struct cni_err *err)
 {
 	struct prefix have[16], want = { .addr = *gw, .len = (uint8_t)plen };
 	char buf[PREFIX_STRLEN];
-	int n = addr_list(c->host, c->br.ifindex, gw->family, have, 16, err);
+	int n = addr_list(c->host, c->br.ifindex, gw->family, have, 16, err), removed = 0;
 
 	for (int i = 0; i < n; i++) {
 		if (ip_addr_equal(&have[i].addr, gw) || !prefix_overlaps(&have[i], &want))
@@ -54,23 +55,41 @@ static int bridge_conflicts(struct add_ctx *c, const struct ip_addr *gw, unsigne
 					   prefix_format(&have[i], buf, sizeof(buf)));
 		if (addr_del(c->host, c->br.ifindex, &have[i].addr, have[i].len, err) != 0)
 			return -1;
+		removed++;
 	}
-	return n < 0 ? -1 : 0;
+	return n < 0 ? -1 : removed;
+}
+
+static int bridge_gateway(struct add_ctx *c, const struct cni_ip *ip, struct cni_err *err)
+{
+	struct cni_err ignored = { 0 };
+	struct ip_addr gw;
+	int rc, removed;
+
+	pod_net_gateway(ip, &gw);
+	/* EEXIST is the normal case: an earlier or concurrent ADD added it. */
+	rc = addr_add(c->host, c->br.ifindex, &gw, ip->plen, ADDR_NODAD | ADDR_TOLERATE_EXIST,
+		      err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	/* Only a newly added gateway can conflict (and needs the dump). */
+	removed = bridge_conflicts(c, &gw, ip->plen, err);
+	if (removed < 0) {
+		addr_del(c->host, c->br.ifindex, &gw, ip->plen, &ignored);
+		return -1;
+	}
+	/* Removing a primary IPv4 address takes its secondaries (ours) along. */
+	if (removed > 0 && addr_add(c->host, c->br.ifindex, &gw, ip->plen,
+				    ADDR_NODAD | ADDR_TOLERATE_EXIST, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int bridge_gateways(struct add_ctx *c, struct cni_err *err)
 {
-	for (int i = 0; i < c->ipam.n_ips; i++) {
-		struct ip_addr gw;
-		int rc;
-
-		pod_net_gateway(&c->ipam.ips[i], &gw);
-		/* EEXIST is the normal case: an earlier or concurrent ADD added it. */
-		rc = addr_add(c->host, c->br.ifindex, &gw, c->ipam.ips[i].plen,
-			      ADDR_NODAD | ADDR_TOLERATE_EXIST, err);
-		if (rc < 0 || (rc == 0 && bridge_conflicts(c, &gw, c->ipam.ips[i].plen, err) != 0))
+	for (int i = 0; i < c->ipam.n_ips; i++)
+		if (bridge_gateway(c, &c->ipam.ips[i], err) != 0)
 			return -1;
-	}
 	return 0;
 }
 

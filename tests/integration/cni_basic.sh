@@ -112,6 +112,32 @@ check "dual-stack pod pings v6 gateway" pings ds fd00:10:244:9::1
 cni DEL ctr-ds eth0 ds "$CD"
 check_eq "dual-stack DEL releases both" "$RC $(allocations dsnet)" "0 0"
 
+# --- options: mtu, hairpinMode, promiscMode, forceAddress, logFile --------------------
+ns_add o
+CO=$(conf optnet '[[{"subnet":"10.244.14.0/24"}]]' \
+	"$(jq -cn --arg l "$CNI_DIR/opt.log" '{mtu:1400, hairpinMode:true, promiscMode:true,
+	  logFile:$l, logLevel:"debug"}')")
+ip -n "$(ns node)" link add br-optnet type bridge
+ip -n "$(ns node)" addr add 10.244.14.77/24 dev br-optnet
+cni ADD ctr-o eth0 o "$CO"
+check_eq "a foreign address on the bridge is refused without forceAddress (7)" "$RC $(code)" "1 7"
+check "the foreign address is quoted" grep -q "10.244.14.77/24" <<<"$OUT"
+check_eq "the refused ADD left the bridge as it was" \
+	"$(ip -n "$(ns node)" -4 -o addr show br-optnet | awk '{print $4}')" "10.244.14.77/24"
+cni ADD ctr-o eth0 o "$(jq -c '.forceAddress = true' <<<"$CO")"
+check_eq "forceAddress replaces it" \
+	"$RC $(ip -n "$(ns node)" -4 -o addr show br-optnet | awk '{print $4}')" "0 10.244.14.1/24"
+ohv=$(jq -r '.interfaces[1].name' <<<"$OUT")
+check_eq "mtu on the pod interface" "$(ip -n "$(ns o)" -j link show eth0 | jq '.[0].mtu')" 1400
+check_eq "mtu on the host veth" "$(ip -n "$(ns node)" -j link show "$ohv" | jq '.[0].mtu')" 1400
+check "hairpin mode on the bridge port" \
+	sh -c "ip netns exec $(ns node) bridge -d link show dev $ohv | grep -q 'hairpin on'"
+check "bridge is promiscuous" \
+	sh -c "ip -n $(ns node) link show br-optnet | grep -q PROMISC"
+check "debug log went to logFile" grep -q "ADD ctr-o/eth0" "$CNI_DIR/opt.log"
+cni DEL ctr-o eth0 o "$CO"
+check_eq "options pod DEL" "$RC" 0
+
 # --- 1.1.0 result ------------------------------------------------------------------
 C11=$(conf v4net "$V4" '{"cniVersion":"1.1.0"}')
 cni ADD ctr-c eth0 c "$C11"
