@@ -252,13 +252,15 @@ int kroute_apply(struct kroute *kr, const struct route_op *ops, size_t n, int *r
 		uint32_t first_seq = kr->seq;
 		int count = send_batch(kr, ops, from, n - from, results, first_seq);
 
+		/* Never reuse these numbers, even after a failure: late answers to
+		 * this batch must not be taken for answers to the next one. */
+		kr->seq += BATCH_MAX_MSGS;
 		if (count < 0 ||
 		    read_acks(kr, ops, from, (size_t)count, count_sendable(results, from, (size_t)count),
 			      first_seq, results) < 0) {
 			failed = KROUTE_ERR_SOCKET;
 			break;
 		}
-		kr->seq += (uint32_t)count;
 		from += (size_t)count;
 	}
 	for (size_t i = 0; i < n; i++) {
