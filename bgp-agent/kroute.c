@@ -29,6 +29,9 @@
 #define BATCH_MAX_MSGS 128
 #define BATCH_MAX_BYTES (96 * 1024)
 #define SOCK_RCVBUF (4 * 1024 * 1024)
+/* A dump that raced with a change (NLM_F_DUMP_INTR) is inconsistent: again. */
+#define DUMP_ATTEMPTS 3
+#define KROUTE_ERR_AGAIN 1 /* internal only */
 
 struct kroute {
 	struct nl_sock *sk;
@@ -131,6 +134,8 @@ static int dump_family(struct kroute *kr, int family, struct route_set *out)
 		nl_socket_modify_cb(kr->sk, NL_CB_VALID, NL_CB_CUSTOM, on_dump_msg, &d);
 		rc = nl_recvmsgs_default(kr->sk);
 	}
+	if (rc == -NLE_DUMP_INTR)
+		return KROUTE_ERR_AGAIN;
 	if (rc < 0) {
 		log_warnx("kernel routes: dumping table %u: %s", kr->table, nl_geterror(rc));
 		return KROUTE_ERR_SOCKET;
@@ -140,12 +145,18 @@ static int dump_family(struct kroute *kr, int family, struct route_set *out)
 
 int kroute_dump(struct kroute *kr, struct route_set *out)
 {
-	int rc;
+	int rc = KROUTE_ERR_AGAIN;
 
-	route_set_clear(out);
-	rc = dump_family(kr, AF_INET, out);
-	if (rc == KROUTE_OK)
-		rc = dump_family(kr, AF_INET6, out);
+	for (int i = 0; i < DUMP_ATTEMPTS && rc == KROUTE_ERR_AGAIN; i++) {
+		route_set_clear(out);
+		rc = dump_family(kr, AF_INET, out);
+		if (rc == KROUTE_OK)
+			rc = dump_family(kr, AF_INET6, out);
+	}
+	if (rc == KROUTE_ERR_AGAIN) {
+		log_warnx("kernel routes: table %u kept changing while being read", kr->table);
+		rc = KROUTE_ERR_SOCKET;
+	}
 	route_set_sort(out);
 	return rc;
 }
@@ -192,7 +203,7 @@ static void handle_ack(struct nlmsghdr *h, const struct route_op *ops, size_t fr
 	uint32_t idx = h->nlmsg_seq - first_seq;
 	int err;
 
-	if (h->nlmsg_type != NLMSG_ERROR || idx >= count)
+	if (h->nlmsg_type != NLMSG_ERROR || idx >= count || results[from + idx] != 1)
 		return;
 	err = kroute_msg_ack_error(h);
 	(*acked)++;
