@@ -138,6 +138,16 @@ check "debug log went to logFile" grep -q "ADD ctr-o/eth0" "$CNI_DIR/opt.log"
 cni DEL ctr-o eth0 o "$CO"
 check_eq "options pod DEL" "$RC" 0
 
+# --- the example conflist from config/ works as written -----------------------------
+ns_add x
+CX=$(jq -c --arg d "$CNI_DIR/ipam" '.plugins[0] + {cniVersion, name} | .ipam.dataDir = $d' \
+	"$REPO/config/10-bgp-bridge.conflist")
+cni ADD ctr-x eth0 x "$CX"
+check_eq "example conflist: ADD" "$RC $(jq -r '[.ips[].address] | join(" ")' <<<"$OUT")" \
+	"0 10.244.1.2/24 fd00:10:244:1::2/64"
+cni DEL ctr-x eth0 x "$CX"
+check_eq "example conflist: DEL" "$RC" 0
+
 # --- 1.1.0 result ------------------------------------------------------------------
 C11=$(conf v4net "$V4" '{"cniVersion":"1.1.0"}')
 cni ADD ctr-c eth0 c "$C11"
