@@ -36,7 +36,8 @@ struct bgp_rib_stats {
  * Locally originated paths (our own `network`s) are never routes.
  * Call route_set_sort() afterwards.
  * json need not be NUL-terminated. Returns 0, or -1 with a message in err
- * (e.g. "invalid JSON at line 1, column 5: ..."); stats may be NULL. */
+ * (e.g. "invalid JSON at byte 1234: expected ':'"); after a failure out may
+ * hold some of the routes: discard it. stats may be NULL. */
 int bgp_rib_parse(const char *json, size_t len, struct route_set *out,
 		  struct bgp_rib_stats *stats, char *err, size_t errlen);
 
