@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -305,11 +307,37 @@ static int gc_fn(struct ipam_store *s, const char *name, const struct ip_addr *a
 	return 0;
 }
 
+/* Files a killed process left behind: ".new.<pid>" (a claim in progress; we
+ * hold the lock, so none is live) and ".fill.<pid>.<k>" of a refill child
+ * that is gone. Both become spares. */
+static void sweep_leftovers(struct ipam_store *s)
+{
+	int fd = dup(s->dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		bool stale = strncmp(de->d_name, ".new.", 5) == 0;
+
+		if (strncmp(de->d_name, ".fill.", 6) == 0)
+			stale = kill((pid_t)atoi(de->d_name + 6), 0) != 0 && errno == ESRCH;
+		if (stale && entry_pool_adopt(&s->pool, de->d_name) != 0)
+			unlinkat(s->dirfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
 int ipam_store_gc(struct ipam_store *s, const struct attachment *valid, size_t n_valid,
 		  struct cni_err *err)
 {
 	struct gc_ctx c = { valid, n_valid, 0, err };
 
+	sweep_leftovers(s);
 	if (scan(s, gc_fn, &c, err) != 0)
 		return -1;
 	if (s->n_corrupt > 0)

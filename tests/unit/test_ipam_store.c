@@ -195,6 +195,22 @@ static void test_spares_recycled(void **state)
 	assert_int_equal(ipam_store_find(&f->s, "b", "eth0", NULL, 0, &err), 0);
 }
 
+static void test_gc_sweeps_leftovers(void **state)
+{
+	struct fixture *f = *state;
+	struct cni_err err = { 0 };
+	char path[256];
+
+	write_file(f->dir, ".new.12345", "half a claim");
+	write_file(f->dir, ".fill.2147483646.3", ""); /* no such pid */
+	assert_int_equal(ipam_store_gc(&f->s, NULL, 0, &err), 0);
+	snprintf(path, sizeof(path), "%s/net/.new.12345", f->dir);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/net/.fill.2147483646.3", f->dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(entry_pool_count(&f->s.pool), 2); /* both recycled */
+}
+
 static void test_entry_parse(void **state)
 {
 	char id[64], ifn[IFNAMSIZ];
@@ -237,6 +253,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gc_keeps_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spares_recycled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gc_sweeps_leftovers, setup, teardown),
 		cmocka_unit_test(test_entry_parse),
 	};
 
