@@ -47,11 +47,14 @@ start_frr() {
 stop_frr() {
 	local d
 	for d in bgpd zebra; do
-		[ -f "$FRR_RUN/$d.pid" ] && kill "$(cat "$FRR_RUN/$d.pid")" 2>/dev/null || true
+		if [ -f "$FRR_RUN/$d.pid" ]; then kill "$(cat "$FRR_RUN/$d.pid")" 2>/dev/null || true; fi
 	done
 }
 
-forward() { [ -n "$agent_pid" ] && kill -"$1" "$agent_pid" 2>/dev/null || true; }
+# shellcheck disable=SC2317 # called from the traps below
+forward() {
+	if [ -n "$agent_pid" ]; then kill -"$1" "$agent_pid" 2>/dev/null || true; fi
+}
 
 main() {
 	bgp-agent check-config -c "$BGP_AGENT_CONF"

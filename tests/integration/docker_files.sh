@@ -25,6 +25,40 @@ for b in /usr/lib/frr/zebra /usr/lib/frr/bgpd; do
 done
 check "entrypoint starts bgpd without FIB install (-n)" grep -q 'bgpd -d -n' "$D/entrypoint.sh"
 
+# The entrypoint for real, as far as it runs without a container engine: in a
+# lab namespace with private tmpfs over /etc/frr and /var/run/frr (the
+# container's volumes), with a node config whose paths point into this tree.
+ep_run() {
+	mkdir -p "$tmp/ep"
+	sed -e "s|/usr/share/bgp-agent/frr-templates|$REPO/frr-templates|" \
+		-e "s|/etc/cni/net.d/|$tmp/ep/|" -e "s|/var/run/bgp-agent/agent.sock|$tmp/ep/agent.sock|" \
+		"$D/containerlab/node1/agent.conf" >"$tmp/ep/agent.conf"
+	ns_add ep || return 1
+	# (no dummy module in every kernel: a veth pair with both ends inside)
+	ip -n "$(ns ep)" link add eth1 type veth peer name eth1p && ip -n "$(ns ep)" link set eth1 up &&
+		ip -n "$(ns ep)" addr add 192.168.1.11/24 dev eth1 || return 1
+	# ip netns exec runs in a mount namespace of its own: the tmpfs mounts
+	# below never reach the machine's /etc/frr or /var/run/frr.
+	ip netns exec "$(ns ep)" sh -c 'mount -t tmpfs ep /etc/frr && mount -t tmpfs ep /var/run/frr &&
+		exec env PATH="$1:$PATH" BGP_AGENT_CONF="$2" bash "$3"' ep \
+		"$BUILD_DIR" "$tmp/ep/agent.conf" "$D/entrypoint.sh" >"$tmp/ep/log" 2>&1 &
+	EP_PID=$!
+	track_pid "$EP_PID"
+}
+ep_applied() { "$AGENT" status -c "$tmp/ep/agent.conf" 2>/dev/null | grep -q '^FRR: *applied'; }
+ep_daemons_gone() { [ -z "$(ip netns pids "$(ns ep)")" ]; }
+if ep_run; then
+	check "entrypoint: zebra, bgpd and the agent start; the agent applied its FRR config" wait_until 30 ep_applied
+	check "entrypoint: bgpd runs with -n (no FIB install)" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bgpd -d -n'"
+	kill -TERM "$EP_PID"
+	wait "$EP_PID"
+	check_eq "entrypoint: SIGTERM is forwarded, the agent exits 0 and so does the entrypoint" "$?" 0
+	check "entrypoint: zebra and bgpd are stopped after the agent exits" wait_until 10 ep_daemons_gone
+else
+	not_ok "entrypoint: set up its namespace"
+fi
+[ "$T_FAIL" = 0 ] || tail -n 20 "$tmp/ep/log" >&2
+
 # --- make install tree ------------------------------------------------------------
 dest=$tmp/root
 if make -s -C "$REPO" BUILD="$BUILD_DIR" install DESTDIR="$dest" >"$tmp/install.log" 2>&1; then

@@ -64,7 +64,7 @@ lab_nodes() { cat "$LAB_STATE/nodes" 2>/dev/null; }
 lab_pods() { cat "$LAB_STATE/pods" 2>/dev/null; }
 # lab_ns_add NAME: a namespace of this lab, recorded for `down`.
 lab_ns_add() {
-	echo "$(ns "$1")" >>"$LAB_STATE/namespaces"
+	ns "$1" >>"$LAB_STATE/namespaces"
 	ns_add "$1" || return 1
 	nsx "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
@@ -211,8 +211,8 @@ lab_pod_add() {
 lab_pod_ip() { cat "$LAB_STATE/${1%%-*}/pods/${1#*-}.ip${2:-}"; }
 # lab_ping SRC DST [6]: one ping from pod SRC to pod DST.
 lab_ping() {
-	local cmd=ping; [ "${3:-}" = 6 ] && cmd="ping -6"
-	ip netns exec "$(ns "$1")" $cmd -c 1 -W 2 -q "$(lab_pod_ip "$2" "${3:-}")" >/dev/null 2>&1
+	local fam=-4; [ "${3:-}" = 6 ] && fam=-6
+	ip netns exec "$(ns "$1")" ping "$fam" -c 1 -W 2 -q "$(lab_pod_ip "$2" "${3:-}")" >/dev/null 2>&1
 }
 
 # lab_ping_row SRC [6]: "SRC r r r ..." with 1 (reply), 0 (none) or - (itself)
