@@ -36,6 +36,16 @@ check "restarted agent reconnects to bgpd" \
 	wait_until 20 sh -c "grep -c 'connected to bgpd' '$WORK/node1-agent.log' | grep -q 2"
 check "restarted agent allows the sweep after End-of-RIB" \
 	wait_until 30 sh -c "grep -c 'sent End-of-RIB' '$WORK/node1-agent.log' | grep -q 2"
+# state "applied" with 0 reloads sent: the restarted agent's --test found no difference.
+frr_applied_without_reload() {
+	agent_status node1 --json | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["frr"]
+sys.exit(0 if f["state"] == "applied" and f["reloads"] == 0 else 1)'
+}
+check "restarted agent finds FRR already configured and sends nothing" \
+	wait_until 20 frr_applied_without_reload
+note "FRR apply after the agent restart: $(agent_status node1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["frr"]["last_result"])')"
 sleep 1
 kill $mon 2>/dev/null; wait $mon 2>/dev/null
 note "ip monitor during the agent restart: $(wc -l <"$WORK/monitor-agent.txt") lines"
@@ -68,5 +78,7 @@ check_eq "routes still present were never deleted during the FRR restart" \
 check "remaining routes still installed" sh -c \
 	"[ \$(ip -n $(ns node1) route show proto 52 | grep -c ' via 192.168.1.1 ') = 2 ]"
 
+agent_stop node1
+check_agent_logs_clean
 [ "$T_FAIL" = 0 ] || dump_logs
 finish

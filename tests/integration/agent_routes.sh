@@ -127,5 +127,6 @@ check "cleanup leaves other protocols' routes alone" \
 	sh -c "ip -n $(ns node1) route show 10.244.200.0/24 | grep -q 'proto static'"
 check "cleanup reports how many it removed" sh -c "echo '$out' | grep -Eq 'removed [1-9][0-9]* routes'"
 
+check_agent_logs_clean
 [ "$T_FAIL" = 0 ] || dump_logs
 finish

@@ -112,3 +112,9 @@ dump_logs() {
 		tail -n 40 "$f" | sed 's/^/#   /'
 	done
 }
+# The agent's logs hold no ASan/UBSan/LSan report (meaningful with SANITIZE=1
+# builds; the agent must have exited for leak reports to be written).
+check_agent_logs_clean() {
+	check "no sanitizer report in the agent's log" \
+		sh -c "! grep -qE 'Sanitizer|runtime error' $WORK/*-agent.log"
+}
