@@ -15,7 +15,12 @@
 static int apply_log_config(const struct agent_config *cfg)
 {
 	log_set_level(cfg->log.level);
-	if (cfg->log.file[0] != '\0' && log_open_file(cfg->log.file) != 0) {
+	if (cfg->log.file[0] == '\0') {
+		log_close(); /* back to stderr */
+		return 0;
+	}
+	/* Reopened on every reload: SIGHUP after logrotate moved the file. */
+	if (log_open_file(cfg->log.file) != 0) {
 		log_error("cannot open log file \"%s\"", cfg->log.file);
 		return -1;
 	}

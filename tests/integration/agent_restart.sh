@@ -15,10 +15,16 @@ lan_attach node1 192.168.1.11/24
 lan_attach tor1 192.168.1.1/24
 frr_start tor1 "$(tor_conf tor1 192.168.1.1 192.168.1.1 192.168.1.11 65001 \
 	10.244.7.0/24 10.244.8.0/24 10.244.9.0/24)"
-frr_start node1 "$(frr_bootstrap node1)" -n
 agent_conf node1 192.168.1.11 65001 10.244.1.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }' >/dev/null
+# The agent first, FRR 4 s later: it retries with back-off, logging once.
 agent_start node1
+sleep 4
+check_eq "FRR not running: one log line, not one per retry" \
+	"$(grep -c 'bgpd is not running' "$WORK/node1-agent.log")" 1
+frr_start node1 "$(frr_bootstrap node1)" -n
+check "FRR started later: the agent applies its config (back-off <= 4 s here)" \
+	wait_until 20 grep -q 'configuration applied to bgpd' "$WORK/node1-agent.log"
 check "routes installed" wait_until 60 sh -c \
 	"[ \$(ip -n $(ns node1) route show proto 52 | grep -c ' via 192.168.1.1 ') = 3 ]"
 check "stale sweep enabled by End-of-RIB (not by the grace timer)" \
