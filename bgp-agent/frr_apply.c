@@ -262,7 +262,6 @@ static void attempt(struct frr_apply *fa)
 		return;
 	if (fa->applied != NULL && fa->bgpd_pid == fa->applied_pid &&
 	    strcmp(fa->applied, fa->desired) == 0) {
-		fa->n_unchanged++;
 		fa->backoff_ms = BACKOFF_MIN_MS;
 		if (fa->state != FRR_STATE_APPLIED)
 			set_state(fa, FRR_STATE_APPLIED, "configuration unchanged; nothing sent");
@@ -346,6 +345,10 @@ void frr_apply_free(struct frr_apply *fa)
 void frr_apply_config_changed(struct frr_apply *fa)
 {
 	render_desired(fa);
+	if (fa->desired != NULL && fa->applied != NULL && strcmp(fa->desired, fa->applied) == 0) {
+		fa->n_unchanged++;
+		log_info("frr: rendered configuration unchanged; nothing sent");
+	}
 	fa->next_attempt_ms = 0;
 	fa->backoff_ms = BACKOFF_MIN_MS;
 	attempt(fa);

@@ -49,7 +49,7 @@ struct frr_apply {
 	char last_result[512];       /* human-readable outcome of the last attempt */
 	time_t last_change;          /* wall clock of the last state change */
 	unsigned n_applied;          /* reloads sent */
-	unsigned n_unchanged;        /* attempts that sent nothing */
+	unsigned n_unchanged;        /* reloads/restarts that needed nothing sent */
 };
 
 /* Renders cfg and starts applying it. 0, or -1 when the timer cannot be made. */

@@ -269,6 +269,10 @@ static void sync_kernel(struct reconciler *r)
 	route_set_free(&r->desired); /* rebuilt each time; not worth its memory */
 	r->last_sync_ms = monotonic_ms() - start;
 	r->last_counts = c;
+	r->total_counts.added += c.added;
+	r->total_counts.replaced += c.replaced;
+	r->total_counts.deleted += c.deleted;
+	r->total_counts.failed += c.failed;
 	log_counts(r, &c);
 }
 

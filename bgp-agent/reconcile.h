@@ -58,6 +58,7 @@ struct reconciler {
 
 	/* For status and logs. */
 	struct route_sync_counts last_counts;
+	struct route_sync_counts total_counts; /* since the agent started */
 	time_t last_sync;
 	uint64_t last_sync_ms;      /* duration of the last sync */
 	unsigned n_syncs, n_fetches;

@@ -104,16 +104,16 @@ static void fmt_nexthops(const json_t *route, char *buf, size_t len)
 
 static void print_peers(const json_t *st, FILE *out)
 {
-	struct table t = { .ncols = 7, .head = { "PEER", "ADDRESS", "AS", "STATE", "UPTIME",
-						 "RECEIVED", "ACCEPTED" } };
-	char as[16], up[32], rx[16], acc[16];
+	struct table t = { .ncols = 8, .head = { "PEER", "ADDRESS", "AS", "STATE", "UPTIME",
+						 "RECEIVED", "ACCEPTED", "FILTERED" } };
+	char as[16], up[32], rx[16], acc[16], filt[16];
 	size_t i;
 	json_t *p;
 
 	fprintf(out, "\nPeers:\n");
 	json_array_foreach(json_object_get(st, "peers"), i, p) {
-		const char *row[7] = { str(p, "name"), str(p, "address"), as, str(p, "state"), up,
-				       rx, acc };
+		const char *row[8] = { str(p, "name"), str(p, "address"), as, str(p, "state"), up,
+				       rx, acc, filt };
 		snprintf(as, sizeof(as), "%lld", num(p, "remote_as"));
 		if (json_is_true(json_object_get(p, "established")))
 			fmt_duration(num(p, "uptime_s"), up, sizeof(up));
@@ -121,6 +121,7 @@ static void print_peers(const json_t *st, FILE *out)
 			snprintf(up, sizeof(up), "-");
 		snprintf(rx, sizeof(rx), "%lld", num(p, "prefixes_received"));
 		snprintf(acc, sizeof(acc), "%lld", num(p, "prefixes_accepted"));
+		snprintf(filt, sizeof(filt), "%lld", num(p, "prefixes_filtered"));
 		table_row(&t, row);
 	}
 	table_print(&t, out);
@@ -184,10 +185,13 @@ static void print_header(const json_t *st, FILE *out)
 		str(f, "state"), num(f, "bgpd_pid"),
 		json_is_true(json_object_get(f, "bgpd_connected")) ? "" : " (not connected)",
 		str(f, "last_result"), num(f, "reloads"), num(f, "unchanged"));
-	fprintf(out, "Kernel: table %lld, protocol %lld; last sync +%lld ~%lld -%lld, %lld failed, "
-		"%lld stale held; %s\n", num(a, "table"), num(a, "protocol"), num(s, "added"),
-		num(s, "replaced"), num(s, "deleted"), num(s, "failed"), num(s, "held"),
-		str(s, "stale_sweep"));
+	const json_t *t = json_object_get(s, "since_start");
+
+	fprintf(out, "Kernel: table %lld, protocol %lld; since start +%lld ~%lld -%lld, %lld failed; "
+		"last sync %lld s ago, %lld stale held\n", num(a, "table"), num(a, "protocol"),
+		num(t, "added"), num(t, "replaced"), num(t, "deleted"), num(t, "failed"),
+		(long long)time(NULL) - num(s, "last_sync"), num(s, "held"));
+	fprintf(out, "Sweep:  %s\n", str(s, "stale_sweep"));
 }
 
 void status_print_text(const json_t *st, FILE *out)

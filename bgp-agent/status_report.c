@@ -126,13 +126,14 @@ static json_t *peer_json(const struct peer_config *pc, const struct bgp_peer *bp
 		accepted += bp->af[af].accepted;
 		eor = eor && bp->af[af].eor_received;
 	}
-	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:I, s:I, s:I, s:b}", "name", pc->name,
+	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:b}", "name", pc->name,
 			 "address", key, "remote_as", (json_int_t)(bp != NULL ? bp->remote_as : pc->asn),
 			 "state", bp != NULL ? bp->state : "unknown",
 			 "established", bp != NULL && bp->established,
 			 "uptime_s", (json_int_t)(bp != NULL ? bp->uptime_ms / 1000 : 0),
 			 "prefixes_received", (json_int_t)received,
-			 "prefixes_accepted", (json_int_t)accepted, "end_of_rib", eor);
+			 "prefixes_accepted", (json_int_t)accepted, "prefixes_filtered", (json_int_t)0,
+			 "end_of_rib", eor);
 }
 
 static json_t *peers_json(struct agent *a)
@@ -183,14 +184,17 @@ static json_t *frr_json(struct agent *a)
 static json_t *sync_json(struct agent *a)
 {
 	const struct reconciler *r = &a->rec;
-	const struct route_sync_counts *c = &r->last_counts;
+	const struct route_sync_counts *c = &r->last_counts, *t = &r->total_counts;
 
-	return json_pack("{s:I, s:I, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "last_sync",
-			 (json_int_t)r->last_sync, "duration_ms", (json_int_t)r->last_sync_ms,
-			 "stale_sweep_allowed", r->sweep_allowed, "stale_sweep", r->sweep_reason,
-			 "added", (json_int_t)c->added, "replaced", (json_int_t)c->replaced,
-			 "deleted", (json_int_t)c->deleted, "failed", (json_int_t)c->failed,
-			 "held", (json_int_t)c->held, "fetches", (json_int_t)r->n_fetches);
+	return json_pack("{s:I, s:I, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}}",
+			 "last_sync", (json_int_t)r->last_sync, "duration_ms",
+			 (json_int_t)r->last_sync_ms, "stale_sweep_allowed", r->sweep_allowed,
+			 "stale_sweep", r->sweep_reason, "added", (json_int_t)c->added, "replaced",
+			 (json_int_t)c->replaced, "deleted", (json_int_t)c->deleted, "failed",
+			 (json_int_t)c->failed, "held", (json_int_t)c->held, "fetches",
+			 (json_int_t)r->n_fetches, "syncs", (json_int_t)r->n_syncs, "since_start",
+			 "added", (json_int_t)t->added, "replaced", (json_int_t)t->replaced,
+			 "deleted", (json_int_t)t->deleted, "failed", (json_int_t)t->failed);
 }
 
 static json_t *agent_json(struct agent *a)
@@ -203,17 +207,43 @@ static json_t *agent_json(struct agent *a)
 			 a->last_reload);
 }
 
+/* FRR 8.4's neighbor JSON counts only accepted prefixes; with the routes its
+ * policy refused (Adj-RIB-In) the received count becomes the real one. */
+static void count_filtered(json_t *peers, const json_t *rejected)
+{
+	size_t i, j;
+	json_t *p, *r;
+
+	json_array_foreach(peers, i, p) {
+		const char *name = json_string_value(json_object_get(p, "name"));
+		json_int_t n = 0;
+
+		json_array_foreach(rejected, j, r) {
+			const char *by = json_string_value(json_object_get(r, "peer"));
+			if (by != NULL && name != NULL && strcmp(by, name) == 0)
+				n++;
+		}
+		json_object_set_new(p, "prefixes_filtered", json_integer(n));
+		json_object_set_new(p, "prefixes_received",
+				    json_integer(json_integer_value(json_object_get(p, "prefixes_accepted")) + n));
+	}
+}
+
 json_t *status_report_build(struct agent *a)
 {
 	json_t *o = json_object();
+	json_t *peers, *rejected;
 
 	json_object_set_new(o, "agent", agent_json(a));
 	json_object_set_new(o, "frr", frr_json(a));
-	json_object_set_new(o, "peers", peers_json(a));
+	peers = peers_json(a);
+	rejected = rejected_json(a);
+	count_filtered(peers, rejected);
+	json_object_set_new(o, "peers", peers);
 	json_object_set_new(o, "advertised", advertised_json(a));
 	json_object_set_new(o, "learned", route_set_json(&a->rec.learned));
 	json_object_set_new(o, "installed", route_set_json(&a->rec.actual));
-	json_object_set_new(o, "rejected", rejected_json(a));
+	json_object_set_new(o, "rejected", rejected);
 	json_object_set_new(o, "sync", sync_json(a));
 	return o;
 }
