@@ -16,6 +16,7 @@ static void fill_info(struct rtnl_link *l, struct link_info *out)
 {
 	struct nl_addr *mac = rtnl_link_get_addr(l);
 	const char *type = rtnl_link_get_type(l);
+	const char *alias = rtnl_link_get_ifalias(l);
 
 	memset(out, 0, sizeof(*out));
 	out->ifindex = rtnl_link_get_ifindex(l);
@@ -25,6 +26,7 @@ static void fill_info(struct rtnl_link *l, struct link_info *out)
 	snprintf(out->name, sizeof(out->name), "%s", rtnl_link_get_name(l));
 	if (mac != NULL && nl_addr_get_len(mac) == 6)
 		nl_addr2str(mac, out->mac, sizeof(out->mac));
+	snprintf(out->alias, sizeof(out->alias), "%s", alias != NULL ? alias : "");
 	out->is_bridge = type != NULL && strcmp(type, "bridge") == 0;
 	out->is_veth = type != NULL && strcmp(type, "veth") == 0;
 }
@@ -126,8 +128,28 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promi
 	return 0;
 }
 
+/* The kernel ignores IFLA_IFALIAS when it creates a link: a second request,
+ * addressed by name. */
+static int set_alias(struct nl_sock *sk, const char *name, const char *alias,
+		     struct cni_err *err)
+{
+	struct rtnl_link *chg = rtnl_link_alloc();
+	int rc;
+
+	if (chg == NULL)
+		return cni_err_set(err, CNI_ERR_INTERNAL, "out of memory", "link alias");
+	rtnl_link_set_name(chg, name);
+	rtnl_link_set_ifalias(chg, alias);
+	rc = rtnl_link_add(sk, chg, 0);
+	rtnl_link_put(chg);
+	if (rc < 0)
+		return nl_conn_error(err, rc, "setting the alias of '%s'", name);
+	return 0;
+}
+
 int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int netns_fd,
-		     int master, int mtu, char host_mac[18], struct cni_err *err)
+		     int master, int mtu, const char *alias, char host_mac[18],
+		     struct cni_err *err)
 {
 	struct rtnl_link *veth = rtnl_link_veth_alloc(), *p;
 	struct nl_addr *mac = random_mac();
@@ -163,7 +185,7 @@ int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int
 				   host, peer);
 	if (rc < 0)
 		return nl_conn_error(err, rc, "creating veth '%s' / '%s'", host, peer);
-	return 0;
+	return set_alias(sk, host, alias, err);
 }
 
 int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err)
@@ -228,4 +250,14 @@ void link_host_veth_name(const char *containerid, const char *ifname, char *out,
 	for (const char *p = ifname; *p != '\0'; p++)
 		h = (h ^ (uint8_t)*p) * 16777619u;
 	snprintf(out, len, "veth%08x", h);
+}
+
+void link_host_veth_alias(const char *containerid, const char *ifname, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s", containerid, ifname);
+}
+
+bool link_alias_is_ours(const char *have, const char *ours)
+{
+	return have[0] == '\0' || strcmp(have, ours) == 0;
 }

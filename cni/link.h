@@ -16,6 +16,7 @@ struct link_info {
 	unsigned mtu;
 	char name[IFNAMSIZ];
 	char mac[18];
+	char alias[256]; /* IFLA_IFALIAS, "" when none */
 	bool is_bridge, is_veth;
 };
 
@@ -28,10 +29,12 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promi
 		       struct link_info *out, struct cni_err *err);
 /* One request: host end `host` (up, enslaved to master, in the socket's
  * namespace) and peer `peer` (down) created directly in the namespace netns_fd.
- * The host end gets a random locally administered MAC, written to host_mac.
+ * The host end gets a random locally administered MAC, written to host_mac,
+ * and `alias` (who it belongs to) as its interface alias.
  * Code 103 when a name is taken. */
 int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int netns_fd,
-		     int master, int mtu, char host_mac[18], struct cni_err *err);
+		     int master, int mtu, const char *alias, char host_mac[18],
+		     struct cni_err *err);
 /* 0 when deleted or already absent. */
 int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err);
 int link_delete_index(struct nl_sock *sk, int ifindex, struct cni_err *err);
@@ -42,5 +45,12 @@ int link_set_hairpin(struct nl_sock *sk, int ifindex, struct cni_err *err);
  * DEL finds the host end without any state. */
 void link_host_veth_name(const char *containerid, const char *ifname, char *out,
 			 size_t len);
+/* The host veth's alias "<containerid>/<ifname>": the name is a 32-bit hash,
+ * so before deleting a veth of that name we make sure it is really ours. An
+ * empty alias counts as ours: a crash between creating the pair and naming
+ * it must not leave a veth that DEL refuses to remove. */
+bool link_alias_is_ours(const char *have, const char *ours);
+void link_host_veth_alias(const char *containerid, const char *ifname, char *out,
+			  size_t len);
 
 #endif

@@ -103,19 +103,23 @@ static int node_forwarding(struct add_ctx *c, struct cni_err *err)
 	return 0;
 }
 
-/* A host veth of our deterministic name can only be left over from an
- * earlier attachment of the same (container id, ifname) — the runtime never
- * runs two ADDs for it — e.g. one whose asynchronous DEL is still running. */
+/* A host veth of our deterministic name whose alias names this attachment
+ * is left over from an earlier ADD of it (the runtime never runs two ADDs for
+ * one attachment), e.g. one whose asynchronous DEL is still running: replace
+ * it. One with another alias is a hash collision: never touch it. */
 static int create_veth(struct add_ctx *c, struct cni_err *err)
 {
 	struct cni_err first = { 0 };
 	struct link_info old;
+	char alias[256];
 
+	link_host_veth_alias(c->env->containerid, c->env->ifname, alias, sizeof(alias));
 	if (link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd, c->br.ifindex,
-			     c->nc->mtu, c->hveth.mac, &first) == 0)
+			     c->nc->mtu, alias, c->hveth.mac, &first) == 0)
 		return 0;
 	if (first.code != CNI_ERR_LINK_EXISTS ||
-	    link_get_info(c->host, c->host_name, &old, err) != 0 || !old.is_veth) {
+	    link_get_info(c->host, c->host_name, &old, err) != 0 ||
+	    !link_alias_is_ours(old.alias, alias)) {
 		*err = first;
 		return -1;
 	}
@@ -123,7 +127,7 @@ static int create_veth(struct add_ctx *c, struct cni_err *err)
 	if (link_delete_index(c->host, old.ifindex, err) != 0)
 		return -1;
 	return link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd,
-				c->br.ifindex, c->nc->mtu, c->hveth.mac, err);
+				c->br.ifindex, c->nc->mtu, alias, c->hveth.mac, err);
 }
 
 static int setup_node(struct add_ctx *c, struct cni_err *err)

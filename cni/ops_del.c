@@ -10,6 +10,7 @@
  * a detached child and returns. The reference bridge plugin releases the
  * address before deleting the link too, so the window is the same; an ADD
  * that finds a leftover host veth of its own name deletes it first. */
+#include <string.h>
 #include <unistd.h>
 
 #include "detach.h"
@@ -31,24 +32,29 @@ static void delete_in_child(int ifindex, const char *name)
 	_exit(0);
 }
 
-/* 0 when the link is gone or its deletion is under way. */
-static int delete_host_veth(struct nl_sock *sk, const char *name, bool sync,
-			    struct cni_err *err)
+/* 0 when the link is gone or its deletion is under way. A veth of our name
+ * with another alias belongs to another attachment (hash collision). */
+static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env, const char *name,
+			    bool sync, struct cni_err *err)
 {
 	struct link_info li;
+	char alias[256];
 	pid_t pid;
-	int rc;
+	int rc = link_get_info(sk, name, &li, err);
 
-	if (sync)
-		return link_delete(sk, name, err);
-	rc = link_get_info(sk, name, &li, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* 1: already gone */
-	pid = detach_fork();
+	link_host_veth_alias(env->containerid, env->ifname, alias, sizeof(alias));
+	if (!link_alias_is_ours(li.alias, alias)) {
+		log_warnx("'%s' belongs to '%s', not to '%s': left alone", name, li.alias, alias);
+		return 0;
+	}
+	pid = sync ? -1 : detach_fork();
 	if (pid == 0)
 		delete_in_child(li.ifindex, name);
 	if (pid < 0) {
-		log_warn("fork for an asynchronous delete; deleting '%s' now", name);
+		if (!sync)
+			log_warn("fork for an asynchronous delete; deleting '%s' now", name);
 		return link_delete_index(sk, li.ifindex, err);
 	}
 	return 0;
@@ -65,7 +71,7 @@ int op_del(const struct cni_env *env, const struct netconf *nc, struct cni_err *
 		rc = -1;
 	link_host_veth_name(env->containerid, env->ifname, host_name, sizeof(host_name));
 	sk = nl_conn_open(err);
-	if (sk == NULL || delete_host_veth(sk, host_name, nc->sync_delete, err) != 0)
+	if (sk == NULL || delete_host_veth(sk, env, host_name, nc->sync_delete, err) != 0)
 		rc = -1;
 	nl_conn_close(sk);
 	return rc;

@@ -85,6 +85,20 @@ check_eq "syncDelete: the veth is gone when DEL returns" \
 	"$(ip -n "$(ns node)" -o link show type veth | wc -l)" 0
 check_eq "syncDelete: allocation released" "$(allocations v4net)" 0
 
+# --- a veth of our name that belongs to someone else is never touched ---------------
+cni ADD ctr-z eth0 a "$CS"; zhv=$(jq -r '.interfaces[1].name' <<<"$OUT")
+check_eq "host veth alias names the attachment" \
+	"$(ip -n "$(ns node)" -j -d link show "$zhv" | jq -r '.[0].ifalias')" "ctr-z/eth0"
+cni DEL ctr-z eth0 a "$CS"
+ip -n "$(ns node)" link add "$zhv" type veth peer name zpeer
+ip -n "$(ns node)" link set "$zhv" alias "someone-else/eth0"
+cni ADD ctr-z eth0 a "$CS"
+check_eq "ADD refuses a same-named veth of another attachment (103)" "$RC $(code)" "1 103"
+cni DEL ctr-z eth0 a "$CS"
+check_eq "DEL succeeds" "$RC" 0
+check "DEL left the other attachment's veth alone" ip -n "$(ns node)" link show dev "$zhv"
+ip -n "$(ns node)" link del "$zhv"
+
 # --- IPv6 only -------------------------------------------------------------------
 C6=$(conf v6net '[[{"subnet":"fd00:10:244:6::/64"}]]')
 cni ADD ctr-v6 eth0 v6 "$C6"
