@@ -42,4 +42,5 @@ if [ "$DUALSTACK" = 1 ]; then
 	check "every pod has an IPv6 address" sh -c "! grep -L . $LAB_STATE/node*/pods/*.ip6 | grep -q ."
 	check "every pod reaches every other pod over IPv6 (30 pings)" matrix_ok 6
 fi
+check "agents stop on SIGTERM with no sanitizer report in their logs" lab_agents_clean
 finish

@@ -95,4 +95,5 @@ check_eq "the session to the first ToR was not reset (connections established)" 
 up_after=$(session 192.168.1.1 bgpTimerUpMsec)
 check "the session to the first ToR kept its uptime ($up_before -> $up_after ms)" test "$up_after" -gt "$up_before"
 check "still Established to the first ToR" bgp_established node1 192.168.1.1
+check "agents stop on SIGTERM with no sanitizer report in their logs" lab_agents_clean
 finish

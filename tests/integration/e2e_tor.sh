@@ -131,4 +131,5 @@ else
 	not_ok "node3's link cut: nodes 1, 2, 4 removed its pod CIDR"; lab_dump
 fi
 check "nodes 1, 2, 4 still reach each other's pods" lab_ping node1-pod1 node4-pod1
+check "agents stop on SIGTERM with no sanitizer report in their logs" lab_agents_clean
 finish

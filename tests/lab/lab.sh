@@ -290,6 +290,13 @@ lab_proto_name() {
 	if ip -n "$(ns lan)" route show proto bgp-agent >/dev/null 2>&1; then echo bgp-agent; else echo "$LAB_PROTO"; fi
 }
 
+# lab_agents_clean: stops every agent with SIGTERM and checks that none of
+# their logs has a sanitizer report (ASan/UBSan/LeakSanitizer print at exit).
+lab_agents_clean() {
+	local n
+	for n in $(lab_nodes); do lab_agent_stop "node$n"; done
+	! grep -E 'Sanitizer|runtime error:' "$LAB_STATE"/node*/agent.log >&2
+}
 # lab_dump: what went wrong, for a failing test's log.
 lab_dump() {
 	local n
