@@ -261,3 +261,25 @@ bool link_alias_is_ours(const char *have, const char *ours)
 {
 	return have[0] == '\0' || strcmp(have, ours) == 0;
 }
+
+int link_foreach_port(struct nl_sock *sk, int master, link_port_fn fn, void *ctx,
+		      struct cni_err *err)
+{
+	struct nl_cache *cache = NULL;
+	struct nl_object *o;
+	int rc = rtnl_link_alloc_cache(sk, AF_UNSPEC, &cache);
+
+	if (rc < 0)
+		return nl_conn_error(err, rc, "listing links");
+	rc = 0;
+	for (o = nl_cache_get_first(cache); o != NULL && rc == 0; o = nl_cache_get_next(o)) {
+		struct link_info li;
+
+		if (rtnl_link_get_master((struct rtnl_link *)o) != master)
+			continue;
+		fill_info((struct rtnl_link *)o, &li);
+		rc = fn(&li, ctx);
+	}
+	nl_cache_free(cache);
+	return rc;
+}

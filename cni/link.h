@@ -41,6 +41,10 @@ int link_delete_index(struct nl_sock *sk, int ifindex, struct cni_err *err);
 int link_set_up(struct nl_sock *sk, int ifindex, struct cni_err *err);
 /* Bridge port hairpin (reflective relay) mode on. */
 int link_set_hairpin(struct nl_sock *sk, int ifindex, struct cni_err *err);
+/* Calls fn for every link enslaved to master; fn returns -1 to stop. */
+typedef int (*link_port_fn)(const struct link_info *port, void *ctx);
+int link_foreach_port(struct nl_sock *sk, int master, link_port_fn fn, void *ctx,
+		      struct cni_err *err);
 /* "veth" + 8 hex digits of a hash of containerid and ifname: deterministic so
  * DEL finds the host end without any state. */
 void link_host_veth_name(const char *containerid, const char *ifname, char *out,

@@ -43,7 +43,7 @@ static const struct key_spec top_keys[] = {
 
 /* Keys handled elsewhere or defined by the spec/conventions for runtimes. */
 static const char *const other_keys[] = {
-	"ipam", "dns", "prevResult", "cni.dev/valid-attachments", "args",
+	"ipam", "dns", "prevResult", "cni.dev/valid-attachments", "cni.dev/attachments", "args",
 	"runtimeConfig", "capabilities", "cniVersions", "disableCheck", "disableGC",
 	NULL,
 };
@@ -378,6 +378,10 @@ static int parse_valid_attachments(json_t *root, struct netconf *nc, struct cni_
 	json_t *a = json_object_get(root, "cni.dev/valid-attachments"), *v;
 	size_t i;
 
+	/* An earlier wording of the 1.1 spec said "cni.dev/attachments"; libcni
+	 * sends both (containernetworking/cni#1101). */
+	if (a == NULL)
+		a = json_object_get(root, "cni.dev/attachments");
 	if (a == NULL)
 		return 0;
 	if (!json_is_array(a))

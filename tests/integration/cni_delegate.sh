@@ -101,11 +101,19 @@ cni DEL ctr-d eth0 d "$BB"
 G=$(conf gcnet '[[{"subnet":"10.244.10.0/24"}]]' '{"cniVersion":"1.1.0"}')
 for p in a b c; do cni ADD "gc-$p" eth0 "$p" "$G"; done
 check_eq "three allocations before GC" "$(allocations gcnet)" 3
+ip -n "$(ns node)" link add gcforeign type veth peer name gcpeer
+ip -n "$(ns node)" link set gcforeign master br-gcnet
 cni GC "" "" "" "$(jq -c '. + {"cni.dev/valid-attachments": [{containerID:"gc-b", ifname:"eth0"}]}' <<<"$G")"
 check_eq "GC exits 0" "$RC:$OUT" "0:"
 check_eq "GC kept only the valid attachment" "$(allocations gcnet)" 1
 check_eq "the kept one belongs to gc-b" \
 	"$(head -n1 "$CNI_DIR"/ipam/gcnet/10.*)" "gc-b/eth0"
+check_eq "GC removed the host veths of the stale attachments" \
+	"$(ip -n "$(ns node)" -j -d link show master br-gcnet |
+	   jq -r '[.[] | .ifalias // .ifname] | sort | join(" ")')" "gc-b/eth0 gcforeign"
+check "GC left a foreign port of the bridge alone" ip -n "$(ns node)" link show dev gcforeign
+check "pod gc-b still works after GC" pings b 10.244.10.1
+ip -n "$(ns node)" link del gcforeign
 cni GC "" "" "" "$G"
 check_eq "GC without valid-attachments is refused (7)" "$RC $(code)" "1 7"
 for p in a b c; do cni DEL "gc-$p" eth0 "$p" "$G"; done

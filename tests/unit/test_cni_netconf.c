@@ -154,6 +154,20 @@ static void test_bad_input(void **state)
 	}
 }
 
+static void test_attachments_alias(void **state)
+{
+	struct netconf nc;
+	struct cni_err err;
+
+	(void)state;
+	assert_int_equal(parse(HEAD IPAM4 ",\"cni.dev/attachments\":[{\"containerID\":\"c\","
+			       "\"ifname\":\"eth1\"}]}", &nc, &err), 0);
+	assert_true(nc.has_valid);
+	assert_int_equal(nc.n_valid, 1);
+	assert_string_equal(nc.valid[0].ifname, "eth1");
+	netconf_free(&nc);
+}
+
 static void test_peek_version(void **state)
 {
 	char v[16];
@@ -172,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_full_dual_stack),
 		cmocka_unit_test(test_delegate),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_attachments_alias),
 		cmocka_unit_test(test_peek_version),
 	};
 
