@@ -1,6 +1,6 @@
 #!/bin/bash
-# End to end, ToR mode (one lab for all of it): every pod reaches every other
-# pod; a fourth node joins with no config change anywhere else; a hostile
+# End to end, ToR mode, dual-stack (one lab for all of it): every pod reaches
+# every other pod over IPv4 and IPv6; a fourth node joins with no config change anywhere else; a hostile
 # speaker's routes (default, another node's /25, outside the cluster) are never
 # installed; a route deleted by hand comes back; a node whose link is cut has
 # its routes removed from the others within the hold time.
@@ -9,14 +9,14 @@ LAB=et$$
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$REPO/tests/lab/lab.sh"
 need_root
-MODE=tor DUALSTACK=0 NODES=3
+MODE=tor DUALSTACK=${E2E_TOR_DUALSTACK:-1} NODES=3
 on_cleanup lab_down
 HOLD_MS=9000   # datacenter profile: keepalive 3 s, hold 9 s
 
-matrix_ok() {
+matrix_ok() { # [6]
 	local d rc=0
 	d=$(mktemp -d)
-	lab_ping_all "$d" || rc=$?
+	lab_ping_all "$d" "${1:-}" || rc=$?
 	[ "$rc" = 0 ] || { echo "ping rows (1 = reply):"; cat "$d"/*; } >&2
 	rm -rf "$d"
 	return "$rc"
@@ -54,7 +54,8 @@ else
 	lab_dump
 fi
 check "every pod reaches every other pod (6 pods, 30 pings)" matrix_ok
-check "ToR sees 3 dynamic neighbors" sh -c "[ \$(ip netns exec $(ns tor) vtysh -N $(ns tor) -c 'show bgp ipv4 unicast summary json' | jq '[.peers[] | select(.state == \"Established\")] | length') = 3 ]"
+[ "$DUALSTACK" = 1 ] && check "every pod reaches every other pod over IPv6 (30 pings)" matrix_ok 6
+check "ToR sees 3 dynamic IPv4 neighbors" sh -c "[ \$(ip netns exec $(ns tor) vtysh -N $(ns tor) -c 'show bgp ipv4 unicast summary json' | jq '[.peers | to_entries[] | select(.key | contains(\".\")) | select(.value.state == \"Established\")] | length') = 3 ]"
 
 # --- a fourth node joins ---------------------------------------------------
 before=$(config_sums)
@@ -68,10 +69,17 @@ else
 	not_ok "node4 converged: all 4 nodes have routes to each other"; lab_dump
 fi
 check "every pod reaches every other pod, node4's included (7 pods, 42 pings)" matrix_ok
+[ "$DUALSTACK" = 1 ] && check "... and over IPv6 (42 pings)" matrix_ok 6
 check_eq "no config changed on the ToR or nodes 1-3 (checksums)" "$(config_sums)" "$before"
 
 # --- a hostile speaker on the node network ------------------------------------
-cat >"$LAB_STATE/rogue.conf" <<'EOF'
+# It peers with the ToR (accepted by the listen range, as any node would be) and
+# advertises a default route, a more-specific of node2's pod CIDR, and a prefix
+# outside the cluster — per address family in use.
+BAD="0.0.0.0/0 10.244.2.0/25 172.16.0.0/16"
+BAD6="::/0 fd00:10:244:2::/80 2001:db8::/32"
+{
+	cat <<'EOF'
 frr defaults datacenter
 hostname rogue
 router bgp 65066
@@ -79,30 +87,54 @@ router bgp 65066
  no bgp ebgp-requires-policy
  no bgp network import-check
  neighbor 192.168.1.1 remote-as 65000
+ neighbor fd00:192:168:1::1 remote-as 65000
  address-family ipv4 unicast
   network 0.0.0.0/0
   network 10.244.2.0/25
   network 172.16.0.0/16
+  no neighbor fd00:192:168:1::1 activate
  exit-address-family
-!
 EOF
-BAD="0.0.0.0/0 10.244.2.0/25 172.16.0.0/16"
-check "hostile speaker 192.168.1.66 (AS 65066) starts" lab_router_up rogue 192.168.1.66 "$LAB_STATE/rogue.conf"
-tor_passed_on() { # the ToR accepted the bad routes and sent them to node1
-	local out p
-	out=$(vty tor "show bgp ipv4 unicast neighbors 192.168.1.11 advertised-routes")
-	for p in $BAD; do grep -q "$p" <<<"$out" || return 1; done
+	if [ "$DUALSTACK" = 1 ]; then
+		cat <<'EOF'
+ address-family ipv6 unicast
+  network ::/0
+  network fd00:10:244:2::/80
+  network 2001:db8::/32
+  neighbor fd00:192:168:1::1 activate
+ exit-address-family
+EOF
+	fi
+	echo '!'
+} >"$LAB_STATE/rogue.conf"
+rogue_up() {
+	lab_router_up rogue 192.168.1.66 "$LAB_STATE/rogue.conf" &&
+		ip -n "$(ns rogue)" addr add fd00:192:168:1::66/64 dev eth0 nodad
 }
-check "the ToR accepted the hostile routes and advertised them to the nodes" wait_until 30 tor_passed_on
+check "hostile speaker 192.168.1.66 (AS 65066) starts" rogue_up
+tor_passed_on() { # AFI NODE-ADDRESS PREFIXES: the ToR sent the bad routes to a node
+	local out p
+	out=$(vty tor "show bgp $1 unicast neighbors $2 advertised-routes")
+	for p in $3; do grep -qF "$p" <<<"$out" || return 1; done
+}
+check "the ToR accepted the hostile IPv4 routes and advertised them to node1" \
+	wait_until 30 tor_passed_on ipv4 192.168.1.11 "$BAD"
+[ "$DUALSTACK" = 1 ] && check "... and the hostile IPv6 routes" \
+	wait_until 30 tor_passed_on ipv6 fd00:192:168:1::11 "$BAD6"
 sleep 3 # far beyond the agent's reaction time to a BGP change
 none_installed() { # NODE
 	local p
-	for p in $BAD; do [ -z "$(ip -n "$(ns "$1")" route show exact "$p")" ] || return 1; done
+	for p in $BAD; do [ -z "$(ip -4 -n "$(ns "$1")" route show exact "$p")" ] || return 1; done
+	[ "$DUALSTACK" = 1 ] || return 0
+	for p in $BAD6; do [ -z "$(ip -6 -n "$(ns "$1")" route show exact "$p")" ] || return 1; done
 }
+all_bad=$BAD
+[ "$DUALSTACK" = 1 ] && all_bad="$BAD $BAD6"
 for n in 1 2 3 4; do
-	check "node$n installed none of $BAD" none_installed "node$n"
+	check "node$n installed none of $all_bad" none_installed "node$n"
 done
 check "pods on node2's lower half still reached via node2 (no /25 hijack)" lab_ping node1-pod1 node2-pod1
+[ "$DUALSTACK" = 1 ] && check "... and over IPv6 (no /80 hijack)" lab_ping node1-pod1 node2-pod1 6
 ip -n "$(ns lan)" link set p-rogue down
 
 # --- a route deleted by hand comes back ------------------------------------------
@@ -118,7 +150,11 @@ fi
 # --- a node goes away (link cut) ---------------------------------------------------
 gone_everywhere() {
 	local n
-	for n in 1 2 4; do ! lab_has_route "node$n" "$(pod_cidr 3)" || return 1; done
+	for n in 1 2 4; do
+		! lab_has_route "node$n" "$(pod_cidr 3)" || return 1
+		[ "$DUALSTACK" = 1 ] && { ! lab_has_route "node$n" "$(pod_cidr6 3)" || return 1; }
+	done
+	return 0
 }
 ip -n "$(ns lan)" link set p-node3 down
 t=$(now_ms)

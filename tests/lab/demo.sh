@@ -8,9 +8,12 @@
 # environment: MODE=tor|mesh, DUALSTACK=1, KEEP=1, LAB (default bgplab), BUILD_DIR
 set -u
 export LAB=${LAB:-bgplab}
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: must run as root (network namespaces, FRR): sudo make demo" >&2
+	exit 1
+fi
 # shellcheck source=lab.sh
 . "$(dirname "$0")/lab.sh"
-need_root
 KEEP=${KEEP:-0}
 MODE=${MODE:-tor}
 DUALSTACK=${DUALSTACK:-0}

@@ -270,7 +270,9 @@ lab_agent_ready() {
 # --- convergence ------------------------------------------------------------
 # lab_has_route NODE PREFIX: the node's kernel has PREFIX from the agent.
 lab_has_route() {
-	[ -n "$(ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2" 2>/dev/null)" ]
+	local fam=-4
+	case "$2" in *:*) fam=-6 ;; esac
+	[ -n "$(ip "$fam" -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2" 2>/dev/null)" ]
 }
 # lab_converged: every node has an agent route to every other node's pod CIDR(s).
 lab_converged() {
@@ -279,9 +281,7 @@ lab_converged() {
 		for b in $(lab_nodes); do
 			[ "$a" = "$b" ] && continue
 			lab_has_route "node$a" "$(pod_cidr "$b")" || return 1
-			if [ "$DUALSTACK" = 1 ]; then
-				[ -n "$(ip -n "$(ns "node$a")" -6 route show proto "$LAB_PROTO" exact "$(pod_cidr6 "$b")")" ] || return 1
-			fi
+			if [ "$DUALSTACK" = 1 ]; then lab_has_route "node$a" "$(pod_cidr6 "$b")" || return 1; fi
 		done
 	done
 }
@@ -356,6 +356,7 @@ lab_status() {
 
 lab_main() {
 	local cmd=${1:-}
+	[ "$(id -u)" = 0 ] || [ -z "$cmd" ] || { lab_log "must run as root (network namespaces, FRR)"; return 1; }
 	shift || true
 	trap - EXIT # the lab outlives this script; `down` cleans from the state dir
 	MODE=${MODE:-tor} DUALSTACK=${DUALSTACK:-0}
@@ -374,7 +375,11 @@ lab_main() {
 	agent-start) lab_load_env && lab_agent_start "$@" ;;
 	agent-stop) lab_load_env && lab_agent_stop "$@" ;;
 	*)
-		sed -n 's/^# usage: /usage: /p; s/^#   *\(.*\)$/  \1/p' "${BASH_SOURCE[0]}" | head -n 4 >&2
+		cat >&2 <<-EOF
+		usage: lab.sh up | down | status | converged | node-add N | pod-add NODE POD
+		              | agent-start NODE | agent-stop NODE
+		environment: LAB (default bgplab), MODE=tor|mesh, DUALSTACK=0|1, NODES (3), BUILD_DIR
+		EOF
 		return 2 ;;
 	esac
 }
