@@ -20,8 +20,7 @@ log() { echo "entrypoint: $*" >&2; }
 
 # wait_for PATH: up to 10 s for a socket to appear.
 wait_for() {
-	local i
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -S "$1" ] && return 0
 		sleep 0.1
 	done
@@ -66,13 +65,18 @@ main() {
 	# shellcheck disable=SC2086
 	bgp-agent run -c "$BGP_AGENT_CONF" ${BGP_AGENT_ARGS:-} &
 	agent_pid=$!
-	local rc
-	# wait returns early (status > 128) when a trapped signal arrives; the
-	# agent is then still shutting down, so wait again for its real status.
+	local rc rc2
+	# wait returns early (status > 128) when a trapped signal arrives. If the
+	# agent is still shutting down, wait again; if it has just exited, a second
+	# wait returns its real status (127 means the first one already had it).
 	while :; do
 		rc=0
 		wait "$agent_pid" || rc=$?
-		[ "$rc" -gt 128 ] && kill -0 "$agent_pid" 2>/dev/null && continue
+		[ "$rc" -gt 128 ] || break
+		kill -0 "$agent_pid" 2>/dev/null && continue
+		rc2=0
+		wait "$agent_pid" 2>/dev/null || rc2=$?
+		[ "$rc2" != 127 ] && rc=$rc2
 		break
 	done
 	stop_frr
