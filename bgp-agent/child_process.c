@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,7 +19,7 @@ extern char **environ;
 void child_init(struct child_process *cp)
 {
 	cp->pid = 0;
-	cp->pidfd = -1;
+	cp->exitfd = -1;
 	cp->outfd = -1;
 }
 
@@ -47,32 +46,68 @@ static int spawn_attrs(posix_spawnattr_t *attr)
 	return 0;
 }
 
-static int spawn_files(posix_spawn_file_actions_t *fa, int outfd)
+/* exit_w becomes fd 3 without close-on-exec: the only open copy of the
+ * pipe's write end once the parent closed its own. */
+static int spawn_files(posix_spawn_file_actions_t *fa, int outfd, int exit_w)
 {
 	if (posix_spawn_file_actions_init(fa) != 0)
 		return -1;
 	posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(fa, outfd, 1);
 	posix_spawn_file_actions_adddup2(fa, outfd, 2);
+	posix_spawn_file_actions_adddup2(fa, exit_w, 3);
 	return 0;
+}
+
+/* Both ends close-on-exec and above fd 3, so dup2(w, 3) in the child always
+ * makes a fresh, inheritable copy. */
+static int exit_pipe(int *r, int *w)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return -1;
+	*r = fcntl(p[0], F_DUPFD_CLOEXEC, 10);
+	*w = fcntl(p[1], F_DUPFD_CLOEXEC, 10);
+	close(p[0]);
+	close(p[1]);
+	if (*r < 0 || *w < 0) {
+		if (*r >= 0)
+			close(*r);
+		if (*w >= 0)
+			close(*w);
+		return -1;
+	}
+	return 0;
+}
+
+static void spawn_failed(struct child_process *cp, int exit_w)
+{
+	if (exit_w >= 0)
+		close(exit_w);
+	if (cp->exitfd >= 0)
+		close(cp->exitfd);
+	if (cp->outfd >= 0)
+		close(cp->outfd);
+	child_init(cp);
 }
 
 int child_spawn(struct child_process *cp, char *const argv[])
 {
 	posix_spawnattr_t attr;
 	posix_spawn_file_actions_t fa;
-	int rc;
+	int exit_w = -1, rc;
 
 	child_init(cp);
 	cp->outfd = memfd_create("child-output", MFD_CLOEXEC);
-	if (cp->outfd < 0) {
-		log_error("memfd_create");
+	if (cp->outfd < 0 || exit_pipe(&cp->exitfd, &exit_w) != 0) {
+		log_error("cannot prepare to run %s", argv[0]);
+		spawn_failed(cp, exit_w);
 		return -1;
 	}
-	if (spawn_attrs(&attr) != 0 || spawn_files(&fa, cp->outfd) != 0) {
+	if (spawn_attrs(&attr) != 0 || spawn_files(&fa, cp->outfd, exit_w) != 0) {
 		log_errorx("cannot prepare to run %s", argv[0]);
-		close(cp->outfd);
-		child_init(cp);
+		spawn_failed(cp, exit_w);
 		return -1;
 	}
 	rc = posix_spawn(&cp->pid, argv[0], &fa, &attr, argv, environ);
@@ -81,16 +116,10 @@ int child_spawn(struct child_process *cp, char *const argv[])
 	if (rc != 0) {
 		errno = rc;
 		log_error("cannot run \"%s\"", argv[0]);
-		close(cp->outfd);
-		child_init(cp);
+		spawn_failed(cp, exit_w);
 		return -1;
 	}
-	cp->pidfd = pidfd_open(cp->pid, 0);
-	if (cp->pidfd < 0) {
-		log_error("pidfd_open %d", (int)cp->pid);
-		child_kill(cp);
-		return -1;
-	}
+	close(exit_w);
 	return 0;
 }
 
@@ -112,8 +141,8 @@ static char *read_output(int fd)
 
 static void close_fds(struct child_process *cp)
 {
-	if (cp->pidfd >= 0)
-		close(cp->pidfd);
+	if (cp->exitfd >= 0)
+		close(cp->exitfd);
 	if (cp->outfd >= 0)
 		close(cp->outfd);
 	child_init(cp);

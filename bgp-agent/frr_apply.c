@@ -193,7 +193,7 @@ static void child_done(int fd, uint32_t events, void *arg)
 
 	(void)fd;
 	(void)events;
-	event_loop_del(fa->loop, fa->child.pidfd);
+	event_loop_del(fa->loop, fa->child.exitfd);
 	code = child_finish(&fa->child, &out);
 	if (code != 0) {
 		log_output("frr-reload.py", out);
@@ -234,7 +234,7 @@ static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage)
 	argv[n] = NULL;
 	fa->stage = stage;
 	if (child_spawn(&fa->child, argv) != 0 ||
-	    event_loop_add(fa->loop, fa->child.pidfd, child_done, fa) != 0) {
+	    event_loop_add(fa->loop, fa->child.exitfd, child_done, fa) != 0) {
 		child_kill(&fa->child);
 		fa->stage = APPLY_IDLE;
 		set_state(fa, FRR_STATE_FAILED, "cannot run %s", c->frr.reload_cmd);
@@ -292,7 +292,7 @@ static void on_tick(int fd, uint32_t events, void *arg)
 	if (fa->stage != APPLY_IDLE) {
 		if (now < fa->child_deadline_ms)
 			return;
-		event_loop_del(fa->loop, fa->child.pidfd);
+		event_loop_del(fa->loop, fa->child.exitfd);
 		child_kill(&fa->child);
 		fa->stage = APPLY_IDLE;
 		set_state(fa, FRR_STATE_FAILED, "frr-reload.py did not finish within %d s; killed",
@@ -330,7 +330,7 @@ void frr_apply_free(struct frr_apply *fa)
 	if (fa->loop == NULL)
 		return; /* never initialised */
 	if (child_running(&fa->child)) {
-		event_loop_del(fa->loop, fa->child.pidfd);
+		event_loop_del(fa->loop, fa->child.exitfd);
 		child_kill(&fa->child);
 	}
 	if (fa->timer_fd >= 0) {

@@ -81,13 +81,13 @@ static void test_child_exit_code_and_output(void **state)
 	struct child_wait w = { .cp = &cp };
 	struct event_loop *loop = event_loop_new();
 	uint64_t start = monotonic_ms();
-	int pidfd;
+	int exitfd;
 
 	(void)state;
 	assert_int_equal(child_spawn(&cp, argv), 0);
 	assert_true(child_running(&cp));
-	pidfd = cp.pidfd;
-	assert_int_equal(event_loop_add(loop, pidfd, on_child, &w), 0);
+	exitfd = cp.exitfd;
+	assert_int_equal(event_loop_add(loop, exitfd, on_child, &w), 0);
 	while (!w.done && monotonic_ms() - start < 5000)
 		event_loop_run_once(loop, 100);
 	assert_true(w.done);
@@ -96,7 +96,7 @@ static void test_child_exit_code_and_output(void **state)
 	assert_non_null(strstr(w.out, "to-stderr"));
 	assert_false(child_running(&cp));
 	free(w.out);
-	event_loop_del(loop, pidfd);
+	event_loop_del(loop, exitfd);
 	event_loop_free(loop);
 }
 
