@@ -1,9 +1,10 @@
 #!/bin/bash
 # End to end, ToR mode, dual-stack (one lab for all of it): every pod reaches
-# every other pod over IPv4 and IPv6; a fourth node joins with no config change anywhere else; a hostile
-# speaker's routes (default, another node's /25, outside the cluster) are never
-# installed; a route deleted by hand comes back; a node whose link is cut has
-# its routes removed from the others within the hold time.
+# every other pod over IPv4 and IPv6; a fourth node joins with no config change
+# anywhere else; a hostile speaker's routes (default, another node's
+# more-specific, outside the cluster) are never installed; a route deleted by hand comes back; a node whose link is cut has
+# its routes removed from the others within the hold time; so has a node
+# whose FRR is killed.
 # timeout: 200
 LAB=et$$
 . "$(dirname "$0")/../lib/testlib.sh"
@@ -167,5 +168,20 @@ else
 	not_ok "node3's link cut: nodes 1, 2, 4 removed its pod CIDR"; lab_dump
 fi
 check "nodes 1, 2, 4 still reach each other's pods" lab_ping node1-pod1 node4-pod1
+
+# --- a node goes away (its FRR killed) ------------------------------------------------
+gone4() {
+	local n
+	for n in 1 2; do ! lab_has_route "node$n" "$(pod_cidr 4)" || return 1; done
+}
+kill -9 "$(cat "$(frr_dir node4)/bgpd.pid")" "$(cat "$(frr_dir node4)/zebra.pid")"
+t=$(now_ms)
+if wait_until 30 gone4; then
+	ok "node4's FRR killed (SIGKILL): nodes 1 and 2 removed its pod CIDR"
+	note "node4's FRR killed: routes removed $(( $(now_ms) - t )) ms later (the kernel closes bgpd's TCP session at once)"
+else
+	not_ok "node4's FRR killed (SIGKILL): nodes 1 and 2 removed its pod CIDR"; lab_dump
+fi
+check "nodes 1 and 2 still reach each other's pods" lab_ping node1-pod1 node2-pod2
 check "agents stop on SIGTERM with no sanitizer report in their logs" lab_agents_clean
 finish

@@ -111,11 +111,12 @@ main() {
 		section "BGP sessions on the ToR (AS 65000, dynamic neighbors)"
 		if [ "$DUALSTACK" = 1 ]; then vty tor "show bgp summary"; else vty tor "show bgp ipv4 unicast summary"; fi
 	fi
-	section "Routes installed by bgp-agent (ip route show proto $(lab_proto_name))"
+	local proto; proto=$(lab_proto_name)
+	section "Routes installed by bgp-agent (ip route show proto $proto)"
 	for n in $(lab_nodes); do
 		echo "node$n:"
-		ip -n "$(ns "node$n")" route show proto "$LAB_PROTO" | sed 's/^/  /'
-		[ "$DUALSTACK" = 1 ] && ip -n "$(ns "node$n")" -6 route show proto "$LAB_PROTO" | sed 's/^/  /'
+		ip -n "$(ns "node$n")" route show proto "$proto" | sed 's/^/  /'
+		[ "$DUALSTACK" = 1 ] && ip -n "$(ns "node$n")" -6 route show proto "$proto" | sed 's/^/  /'
 	done
 	section "bgp-agent status (node1)"
 	"$BUILD_DIR/bgp-agent" status -c "$LAB_STATE/node1/agent.conf"
