@@ -133,6 +133,10 @@ static int run_plugin(const char *path, const char *command, const char *input,
 		goto fail;
 	close(io.in[0]);
 	close(io.out[1]);
+	/* We write all of stdin before reading stdout: make sure the pipe holds
+	 * it, so a plugin that answers before reading cannot deadlock us. */
+	if (strlen(input) > 60000)
+		fcntl(io.in[1], F_SETPIPE_SZ, (int)strlen(input) + 4096);
 	if (write_all(io.in[1], input, strlen(input)) != 0)
 		log_warn("writing stdin of '%s'", path);
 	close(io.in[1]);
