@@ -35,24 +35,27 @@ const char *frr_apply_state_name(enum frr_apply_state s)
 	return state_names[s];
 }
 
-/* Logs only transitions, so a long FRR outage is one line, not one per retry. */
+/* Logs only transitions between down/failed/applied (the applying step in
+ * between does not count), so a long FRR outage or a config FRR keeps
+ * refusing is one line, not one per retry. */
 static void set_state(struct frr_apply *fa, enum frr_apply_state s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void set_state(struct frr_apply *fa, enum frr_apply_state s, const char *fmt, ...)
 {
 	va_list ap;
-	bool changed = fa->state != s;
 
 	va_start(ap, fmt);
 	vsnprintf(fa->last_result, sizeof(fa->last_result), fmt, ap);
 	va_end(ap);
-	if (!changed)
-		return;
+	if (fa->state != s)
+		fa->last_change = time(NULL);
 	fa->state = s;
-	fa->last_change = time(NULL);
+	if (s == FRR_STATE_APPLYING || s == fa->logged_state)
+		return;
+	fa->logged_state = s;
 	if (s == FRR_STATE_FAILED || s == FRR_STATE_DOWN)
 		log_warnx("frr: %s", fa->last_result);
-	else if (s != FRR_STATE_APPLYING)
+	else
 		log_info("frr: %s", fa->last_result);
 }
 
@@ -167,6 +170,8 @@ static unsigned log_diff_summary(const char *text)
 	return del + add;
 }
 
+/* Every reload that sent something is logged (it changed the router);
+ * "nothing to send" only as a transition. */
 static void applied(struct frr_apply *fa, bool sent)
 {
 	free(fa->applied);
@@ -174,10 +179,13 @@ static void applied(struct frr_apply *fa, bool sent)
 	fa->applied_pid = fa->attempt_pid;
 	fa->backoff_ms = BACKOFF_MIN_MS;
 	fa->stage = APPLY_IDLE;
-	if (sent)
+	if (sent) {
 		fa->n_applied++;
-	else
+		fa->logged_state = FRR_STATE_APPLIED;
+		log_info("frr: configuration applied to bgpd pid %d", (int)fa->applied_pid);
+	} else {
 		fa->n_unchanged++;
+	}
 	set_state(fa, FRR_STATE_APPLIED, sent ? "configuration applied to bgpd pid %d"
 					      : "bgpd pid %d already runs this configuration; nothing sent",
 		  (int)fa->applied_pid);

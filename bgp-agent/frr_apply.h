@@ -46,6 +46,7 @@ struct frr_apply {
 	pid_t attempt_pid;
 
 	enum frr_apply_state state;
+	enum frr_apply_state logged_state; /* last one written to the log */
 	char last_result[512];       /* human-readable outcome of the last attempt */
 	time_t last_change;          /* wall clock of the last state change */
 	unsigned n_applied;          /* reloads sent */
