@@ -44,9 +44,13 @@ monitor_start node2; m2=$MON_PID
 sleep 0.3
 ping_start node1-pod1 node2-pod1 8; pp=$PING_PID
 sleep 1
+t=$(now_ms)
 lab_agent_stop node1
 lab_agent_start node1
 check "agent on node1 is back (answers status)" wait_until 20 lab_agent_ready node1
+dt=$(( $(now_ms) - t ))
+note "agent restart: stopped and answering again after $dt ms"
+check "agent restart happened inside the ping window (1 s + $dt ms < 8 s)" test "$dt" -lt 6000
 wait "$pp"
 read -r sent recv <<<"$(ping_counts)"
 note "agent restart: $recv of $sent pings (every 50 ms) answered"
