@@ -5,9 +5,9 @@
 # separate node namespaces. Only the plugin invocations are timed: the pod
 # namespaces are created beforehand, and the timing loop runs inside the node
 # namespace so no `ip netns exec` is counted.
-# It also links a static variant of the same objects (the build links
-# dynamically; loading libnl/jansson costs ~0.3 ms per call here) and times a
-# do-nothing program the same way: the fork+exec floor every plugin pays.
+# It also times bgp-bridge with "syncDelete": true (DEL waits for the kernel to
+# remove the veth, like the reference does) and a do-nothing program: the
+# fork+exec floor every plugin pays.
 # usage: BUILD_DIR=... cni_bench.sh [N]
 . "$(dirname "$0")/../lib/testlib.sh"
 need_root
@@ -16,7 +16,7 @@ BIN=$BUILD_DIR/bgp-bridge
 W=$(mktemp -d /tmp/cni-bench.XXXXXX)
 track_path "$W"
 ns_add ours
-ns_add static
+ns_add sync
 ns_add theirs
 for i in $(seq 1 "$N"); do ns_add "pod$i" || exit 1; done
 
@@ -47,13 +47,8 @@ done
 LOOP
 nsx ours bash "$W/loop.sh" "$BIN" "$W/ours.json" "$N" "$LAB" >"$W/ours.txt"
 nsx theirs bash "$W/loop.sh" /usr/lib/cni/bridge "$W/theirs.json" "$N" "$LAB" >"$W/theirs.txt"
-static=""
-if ${CC:-cc} -static -o "$W/bgp-bridge-static" "$BUILD_DIR/obj/cni/main.o" "$BUILD_DIR/libcni.a" \
-	"$BUILD_DIR/libcommon.a" -lnl-route-3 -lnl-3 -ljansson -lpthread -lm 2>/dev/null; then
-	sed 's/"name":"bench"/"name":"bench-static"/' "$W/ours.json" >"$W/static.json"
-	nsx static bash "$W/loop.sh" "$W/bgp-bridge-static" "$W/static.json" "$N" "$LAB" >"$W/static.txt"
-	static=1
-fi
+jq -c '.name = "bench-sync" | .syncDelete = true' "$W/ours.json" >"$W/sync.json"
+nsx sync bash "$W/loop.sh" "$BIN" "$W/sync.json" "$N" "$LAB" >"$W/sync.txt"
 nsx ours bash "$W/loop.sh" /bin/true "$W/ours.json" "$N" "$LAB" >"$W/floor.txt"
 
 # stats FILE OP: "mean median" in ms (from microseconds).
@@ -80,14 +75,14 @@ ratios() { # ratios LABEL FILE: medians against the reference
 echo "cni_bench: N=$N pods, sequential ADD then DEL, ms per plugin call"
 printf '%-30s %9s %10s %9s %10s %8s\n' plugin "ADD mean" "ADD median" "DEL mean" "DEL median" \
 	failures
-row "bgp-bridge (build, dynamic)" "$W/ours.txt"
-[ -n "$static" ] && row "bgp-bridge (static link)" "$W/static.txt"
+row "bgp-bridge" "$W/ours.txt"
+row "bgp-bridge syncDelete" "$W/sync.txt"
 row "bridge + host-local" "$W/theirs.txt"
 row "fork+exec floor (/bin/true)" "$W/floor.txt"
 echo "ratios of medians, ours / reference:"
-ratios "  bgp-bridge (build, dynamic)" "$W/ours.txt"
-[ -n "$static" ] && ratios "  bgp-bridge (static link)  " "$W/static.txt"
+ratios "  bgp-bridge           " "$W/ours.txt"
+ratios "  bgp-bridge syncDelete" "$W/sync.txt"
 sleep 0.5 # asynchronous deletes finishing
 echo "leftover veths after DEL: ours $(ip -n "$(ns ours)" -o link show type veth | wc -l)," \
-	"static $(ip -n "$(ns static)" -o link show type veth | wc -l)," \
+	"syncDelete $(ip -n "$(ns sync)" -o link show type veth | wc -l)," \
 	"reference $(ip -n "$(ns theirs)" -o link show type veth | wc -l)"
