@@ -118,6 +118,7 @@ static int fetch_rib(struct reconciler *r)
 {
 	struct frr_reply big = FRR_REPLY_INIT;
 	struct route_set fresh;
+	uint64_t start = monotonic_ms(), got = 0;
 	char err[256];
 	int rc = -1;
 
@@ -127,6 +128,7 @@ static int fetch_rib(struct reconciler *r)
 			continue;
 		if (vty_run_into(r, rib_cmd[af], VTY_FETCH_TIMEOUT_MS, &big) != 0)
 			goto out;
+		got = monotonic_ms();
 		if (bgp_rib_parse(big.out, big.len, &fresh, NULL, err, sizeof(err)) != 0) {
 			log_warnx("routes: \"%s\": %s", rib_cmd[af], err);
 			goto out;
@@ -139,6 +141,10 @@ static int fetch_rib(struct reconciler *r)
 	r->have_rib = true;
 	r->need_fetch = false;
 	r->n_fetches++;
+	r->last_fetch_ms = monotonic_ms() - start;
+	log_debug("routes: fetched %zu best paths in %llu ms (bgpd answered in %llu ms)",
+		  r->learned.n, (unsigned long long)r->last_fetch_ms,
+		  (unsigned long long)(got - start));
 	rc = 0;
 out:
 	frr_reply_free(&big);
@@ -244,8 +250,9 @@ static void log_counts(const struct reconciler *r, const struct route_sync_count
 	if (c->added + c->replaced + c->deleted + c->failed == 0)
 		return;
 	log_info("routes: %zu added, %zu replaced, %zu deleted, %zu failed, %zu stale held "
-		 "(%zu installed) in %llu ms", c->added, c->replaced, c->deleted, c->failed,
-		 c->held, r->actual.n, (unsigned long long)r->last_sync_ms);
+		 "(%zu installed) in %llu ms (table fetched in %llu ms)", c->added, c->replaced,
+		 c->deleted, c->failed, c->held, r->actual.n, (unsigned long long)r->last_sync_ms,
+		 (unsigned long long)r->last_fetch_ms);
 }
 
 static void sync_kernel(struct reconciler *r)

@@ -24,7 +24,7 @@
 #include "route_set.h"
 #include "route_sync.h"
 
-#define RECONCILE_POLL_MS 100     /* table-version poll; internal knob */
+#define RECONCILE_POLL_MS 50      /* table-version poll; internal knob */
 #define RECONCILE_DEBOUNCE_MS 50  /* netlink events -> reconcile after this */
 
 struct reconciler {
@@ -61,6 +61,7 @@ struct reconciler {
 	struct route_sync_counts total_counts; /* since the agent started */
 	time_t last_sync;
 	uint64_t last_sync_ms;      /* duration of the last sync */
+	uint64_t last_fetch_ms;     /* duration of the last full-table fetch + parse */
 	unsigned n_syncs, n_fetches;
 	void (*bgpd_changed)(void *arg, bool up); /* bgpd appeared/vanished */
 	void *bgpd_changed_arg;

@@ -127,18 +127,28 @@ one_change() { # $1 = withdraw|add
 		eval "chg_$n=$(ms "$(cat "$WORK/chg-$n.txt")" "$(kernel_time "$WORK/mon-$n.txt" "^${CHANGE//./\\.} .*proto ($proto)( |\$)" $del)")"
 	done
 	# shellcheck disable=SC2154
-	echo "one route $1 with $N installed, bgpd -> kernel: agent ${chg_agent} ms, zebra ${chg_zebra} ms"
+	note "one route $1 with $N installed, bgpd -> kernel: agent ${chg_agent} ms, zebra ${chg_zebra} ms"
+	lat_agent="$lat_agent $chg_agent"; lat_zebra="$lat_zebra $chg_zebra"
 }
-one_change withdraw
-one_change add
+# min / median / max of a list of numbers
+stats() { python3 -c "import sys, statistics as s; v=sorted(float(x) for x in sys.argv[1:]); print('min %.0f / median %.0f / max %.0f ms' % (v[0], s.median(v), v[-1]))" "$@"; }
+lat_agent=""; lat_zebra=""
+for ((round = 0; round < ${CHANGES:-5}; round++)); do
+	one_change withdraw
+	one_change add
+done
+# shellcheck disable=SC2086
+echo "one route change with $N installed ($(( ${CHANGES:-5} * 2 )) changes), bgpd -> kernel: agent $(stats $lat_agent), zebra $(stats $lat_zebra)"
 
 # --- idle CPU and memory ------------------------------------------------------------
 pid=$(agent_pid agent)
 hz=$(getconf CLK_TCK)
-cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-c0=$(cpu); t0=$(now_ms)
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+pct() { python3 -c "import sys; print('%.2f%%' % ((int(sys.argv[2]) - int(sys.argv[1])) / $hz / (($t1 - $t0) / 1000) * 100))" "$1" "$2"; }
+bgpd_agent=$(cat "$(frr_dir agent)/bgpd.pid"); bgpd_zebra=$(cat "$(frr_dir zebra)/bgpd.pid")
+c0=$(ticks "$pid"); b0=$(ticks "$bgpd_agent"); z0=$(ticks "$bgpd_zebra"); t0=$(now_ms)
 sleep "$IDLE_S"
-c1=$(cpu); t1=$(now_ms)
-echo "agent idle CPU over $(( (t1 - t0) / 1000 )) s: $(python3 -c "print('%.2f%%' % (($c1 - $c0) / $hz / (($t1 - $t0) / 1000) * 100))") ($((c1 - c0)) ticks)"
+c1=$(ticks "$pid"); b1=$(ticks "$bgpd_agent"); z1=$(ticks "$bgpd_zebra"); t1=$(now_ms)
+echo "idle CPU over $(( (t1 - t0) / 1000 )) s: agent $(pct "$c0" "$c1") ($((c1 - c0)) ticks); bgpd it polls $(pct "$b0" "$b1"); bgpd of the zebra node $(pct "$z0" "$z1")"
 echo "agent memory: $(grep -E 'VmRSS|VmHWM' "/proc/$pid/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
 grep -E 'routes: [0-9]+ added' "$WORK/agent-agent.log" | head -n 3 | sed 's/^/# agent log: /'
