@@ -47,7 +47,11 @@ sleep 1
 t=$(now_ms)
 lab_agent_stop node1
 lab_agent_start node1
-check "agent on node1 is back (answers status)" wait_until 20 lab_agent_ready node1
+if wait_until 20 lab_agent_ready node1; then
+	ok "agent on node1 is back (answers status)"
+else
+	not_ok "agent on node1 is back (answers status)"; lab_dump
+fi
 dt=$(( $(now_ms) - t ))
 note "agent restart: stopped and answering again after $dt ms"
 check "agent restart happened inside the ping window (1 s + $dt ms < 8 s)" test "$dt" -lt 6000
@@ -92,7 +96,9 @@ up_before=$(session 192.168.1.1 bgpTimerUpMsec)
 sed -i 's|^\(  { name = "tor"; .*}\)$|\1,\n  { name = "tor2"; address = "192.168.1.2"; asn = 65000; hold_time = 9; keepalive = 3; }|' \
 	"$LAB_STATE/node1/agent.conf"
 check "node1's config now has two peers" "$BUILD_DIR/bgp-agent" check-config -c "$LAB_STATE/node1/agent.conf"
-kill -HUP "$(lab_agent_pid node1)"
+if ! kill -HUP "$(lab_agent_pid node1)"; then
+	not_ok "node1's agent is running to receive SIGHUP"; lab_dump
+fi
 check "after SIGHUP node1 peers with the second ToR" wait_until 30 bgp_established node1 192.168.1.2
 check_eq "the session to the first ToR was not reset (connections established)" \
 	"$(session 192.168.1.1 connectionsEstablished)" "$est_before"
