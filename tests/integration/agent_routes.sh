@@ -1,6 +1,7 @@
 #!/bin/bash
-# End to end with real FRR: node1 runs FRR + bgp-agent; tor1 and tor2 (FRR,
-# AS 65000) inject prefixes. Covers: routes in the kernel with our protocol,
+# End to end with real FRR: node1 and node2 run FRR + bgp-agent; tor1 and
+# tor2 (FRR, AS 65000) inject prefixes, tor1 also connects the nodes. Covers:
+# each node learning the other's pod CIDR, routes in the kernel with our protocol,
 # the import policy (bad routes never installed, shown as rejected), status
 # --json, SIGHUP adding a peer without resetting the other session, an
 # unchanged reload sending nothing, ECMP, withdraw when a peer goes away, a
@@ -16,16 +17,20 @@ TOR1_ROUTE='{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }'
 TOR2_ROUTE='{ name = "tor2"; address = "192.168.1.2"; asn = 65000; }'
 
 lan_up
-for n in node1 tor1 tor2; do ns_add $n; done
+for n in node1 node2 tor1 tor2; do ns_add $n; done
 lan_attach node1 192.168.1.11/24
+lan_attach node2 192.168.1.12/24
 lan_attach tor1 192.168.1.1/24
 lan_attach tor2 192.168.1.2/24
 # shellcheck disable=SC2086
-frr_start tor1 "$(tor_conf tor1 192.168.1.1 192.168.1.1 192.168.1.11 65001 $GOOD $BAD)"
+frr_start tor1 "$(tor_conf tor1 192.168.1.1 192.168.1.1 192.168.1.11=65001,192.168.1.12=65002 - $GOOD $BAD)"
 frr_start tor2 "$(tor_conf tor2 192.168.1.2 192.168.1.2 192.168.1.11 65001 10.244.100.0/24 10.244.8.0/24)"
 frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node2 "$(frr_bootstrap node2)" -n
 agent_conf node1 192.168.1.11 65001 10.244.1.0/24 "$TOR1_ROUTE" >/dev/null
+agent_conf node2 192.168.1.12 65002 10.244.2.0/24 "$TOR1_ROUTE" >/dev/null
 agent_start node1
+agent_start node2
 
 check "agent applies the FRR config; session to tor1 comes up" \
 	wait_until 40 bgp_established node1 192.168.1.1
@@ -35,6 +40,16 @@ check "anchor route for the node's own pod CIDR (unreachable, proto 52)" \
 	has_route node1 '^unreachable 10\.244\.1\.0/24'
 check "tor1 receives node1's pod CIDR (import-check satisfied by the anchor)" \
 	wait_until 20 sh -c "ip netns exec $(ns tor1) vtysh -N $(ns tor1) -c 'show bgp ipv4 unicast 10.244.1.0/24' | grep -q 192.168.1.11"
+# On the shared node network tor1 passes node2's own address on as next hop
+# (third-party next hop): traffic goes node to node, not through the router.
+check "node1 installs node2's pod CIDR via node2 (learned through tor1)" \
+	wait_until 30 has_route node1 '^10\.244\.2\.0/24 via 192\.168\.1\.12 '
+# tor1 also originates 10.244.1.0/24 itself (a bad route for node1), so node2
+# may reach it via tor1 or via node1.
+check "node2 installs node1's pod CIDR" \
+	wait_until 30 has_route node2 '^10\.244\.1\.0/24 via 192\.168\.1\.(1|11) '
+check "node2 never installs its own pod CIDR coming back from tor1" \
+	no_route node2 '^10\.244\.2\.0/24 via' 
 sleep 1
 for p in 0.0.0.0/0 172.16.5.0/24 10.244.50.0/25; do
 	check "bad route $p never installed" no_route node1 "^(default|${p//./\\.}) "
@@ -119,6 +134,7 @@ check "ECMP route falls back to one next hop (tor1)" \
 # --- cleanup removes our routes and nothing else ------------------------------
 ip -n "$(ns node1)" route add 10.244.200.0/24 via 192.168.1.1 proto static
 agent_stop node1
+agent_stop node2
 check "routes stay in the kernel after the agent stops" has_route node1 '^10\.244\.7\.0/24'
 out=$(nsx node1 "$AGENT" cleanup -c "$WORK/node1.conf")
 note "cleanup: $out"

@@ -28,15 +28,20 @@ frr_bootstrap() {
 	echo "$WORK/$1-frr.conf"
 }
 
-# tor_conf NAME ADDR ROUTER_ID NEIGHBOR_ADDR NEIGHBOR_AS PREFIX...: an upstream
-# router in AS 65000 that advertises PREFIXes without needing routes for them.
+# tor_conf NAME ADDR ROUTER_ID NEIGHBORS AS PREFIX...: an upstream router in
+# AS 65000 that advertises PREFIXes without needing routes for them.
+# NEIGHBORS: "ADDR" (with AS for it), or "ADDR=AS,ADDR=AS,..." (AS unused).
 tor_conf() {
-	local name=$1 addr=$2 rid=$3 nbr=$4 nas=$5 p; shift 5
+	local name=$1 addr=$2 rid=$3 nbrs=$4 nas=$5 p n a; shift 5
+	case $nbrs in *=*) ;; *) nbrs="$nbrs=$nas" ;; esac
 	{
 		printf 'frr defaults datacenter\nhostname %s\n!\nrouter bgp 65000\n' "$name"
 		printf ' bgp router-id %s\n no bgp ebgp-requires-policy\n' "$rid"
 		printf ' no bgp network import-check\n'
-		printf ' neighbor %s remote-as %s\n neighbor %s timers 3 9\n' "$nbr" "$nas" "$nbr"
+		for n in ${nbrs//,/ }; do
+			a=${n#*=}; n=${n%%=*}
+			printf ' neighbor %s remote-as %s\n neighbor %s timers 3 9\n' "$n" "$a" "$n"
+		done
 		printf ' address-family ipv4 unicast\n'
 		for p in "$@"; do printf '  network %s\n' "$p"; done
 		printf ' exit-address-family\nexit\n!\n'
