@@ -84,7 +84,7 @@ check "Dockerfile is Debian 12 (bookworm)" grep -q '^FROM debian:bookworm' "$D/D
 runtime_pkgs() {
 	local bin
 	for bin in "$AGENT" "$BUILD_DIR/bgp-bridge"; do
-		ldd "$bin" | awk '/=>/ {print $3}'
+		ldd "$bin" 2>/dev/null | awk '/=>/ {print $3}'
 	done | sort -u | while read -r lib; do
 		dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null
 	done | cut -d: -f1 | sort -u | grep -v '^libc6$' |

@@ -43,4 +43,13 @@ if [ "$DUALSTACK" = 1 ]; then
 	check "every pod reaches every other pod over IPv6 (30 pings)" matrix_ok 6
 fi
 check "agents stop on SIGTERM with no sanitizer report in their logs" lab_agents_clean
+
+# `lab.sh down` (what `make demo-down` runs) removes everything of this lab.
+leftovers() {
+	ip netns list | awk '{print $1}' | grep "^$LAB-"
+	ls -d /var/run/frr/"$LAB"-* /etc/frr/"$LAB"-* "$LAB_STATE" 2>/dev/null
+	for n in $(ip netns list | awk '{print $1}' | grep "^$LAB-"); do ip netns pids "$n"; done
+}
+check "lab.sh down succeeds" env LAB="$LAB" "$REPO/tests/lab/lab.sh" down
+check_eq "nothing of the lab is left (namespaces, FRR dirs, state dir)" "$(leftovers)" ""
 finish
