@@ -14,10 +14,8 @@ static int delete_all(struct kroute *kr, const struct route_set *s)
 	struct route_op *ops = calloc(s->n ? s->n : 1, sizeof(*ops));
 	int failed;
 
-	if (ops == NULL) {
-		log_error("cleanup");
-		return -1;
-	}
+	if (ops == NULL)
+		return KROUTE_ERR_NOMEM;
 	for (size_t i = 0; i < s->n; i++) {
 		ops[i].kind = ROUTE_OP_DELETE;
 		ops[i].route = &s->routes[i];
@@ -47,11 +45,14 @@ int cmd_cleanup(const struct cli_options *opt)
 		goto out;
 	}
 	failed = delete_all(kr, &routes);
-	if (failed == 0)
+	if (failed < 0)
+		log_errorx("cleanup: %s", kroute_strerror(failed));
+	else if (failed == 0)
 		printf("removed %zu routes of protocol %u from table %u\n", routes.n,
 		       cfg.kernel.protocol, cfg.kernel.table);
 	else
-		log_errorx("cleanup: %d of %zu routes could not be removed", failed, routes.n);
+		log_errorx("cleanup: %d of %zu routes could not be removed (see above)", failed,
+			   routes.n);
 out:
 	if (kr != NULL)
 		kroute_close(kr);
