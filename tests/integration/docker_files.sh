@@ -170,4 +170,8 @@ sys.exit(1 if bad else 0)
 EOF
 }
 check "every file the containerlab topology binds exists" clab_binds_exist
+# FRR's own parser, without daemons: the ToR configs we ship are valid FRR 8.4.
+for f in "$D/containerlab/tor/frr.conf" "$REPO/tests/lab/tor-frr.conf"; do
+	check "vtysh --dryrun accepts ${f#"$REPO"/}" vtysh -C -f "$f"
+done
 finish
