@@ -158,6 +158,26 @@ while read -r res what; do
 done <"$tmp/ds.tap"
 
 # --- containerlab ---------------------------------------------------------------------
+# The filtered ToR config shipped for containerlab (and shown in the README for
+# bare metal), for real: as the ToR of a two-node namespace lab.
+clab_tor_lab() {
+	on_cleanup "env LAB=dt$$ '$REPO/tests/lab/lab.sh' down" # if this script is killed meanwhile
+	(
+		LAB=dt$$ MODE=tor DUALSTACK=0 NODES=2 LAB_TOR_CONF=$D/containerlab/tor/frr.conf
+		. "$REPO/tests/lab/lab.sh"
+		# a subshell does not inherit the EXIT trap: clean up here
+		trap lab_down EXIT
+		trap 'exit 143' TERM
+		if lab_up && lab_pod_add node1 pod1 >/dev/null && lab_pod_add node2 pod1 >/dev/null &&
+			wait_until 60 lab_converged && lab_ping node1-pod1 node2-pod1; then
+			exit 0
+		fi
+		lab_dump
+		exit 1
+	)
+}
+check "the containerlab ToR config as the ToR of a 2-node lab: routes converge, pods reach each other" clab_tor_lab
+
 clab_binds_exist() {
 	python3 - "$D/containerlab/bgp-agent.clab.yml" <<'EOF'
 import os, sys, yaml

@@ -38,6 +38,7 @@ fi
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_STATE=/run/bgp-lab/$LAB
 LAB_TEMPLATES=${LAB_TEMPLATES:-$REPO/frr-templates}
+LAB_TOR_CONF=${LAB_TOR_CONF:-$LAB_DIR/tor-frr.conf} # another ToR config to try
 LAB_PROTO=52
 
 # --- addressing plan --------------------------------------------------------
@@ -147,7 +148,7 @@ lab_tor_up() {
 	lab_ns_add tor && lab_attach tor || return 1
 	ip -n "$(ns tor)" addr add 192.168.1.1/24 dev eth0
 	ip -n "$(ns tor)" addr add fd00:192:168:1::1/64 dev eth0 nodad
-	frr_start tor "$LAB_DIR/tor-frr.conf" 2>>"$LAB_STATE/frr-start.log"
+	frr_start tor "$LAB_TOR_CONF" 2>>"$LAB_STATE/frr-start.log"
 }
 lab_node_up() { # N
 	local n=$1 name=node$1 st=$LAB_STATE/node$1
