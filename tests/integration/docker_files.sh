@@ -74,6 +74,10 @@ fi
 for p in /usr/sbin/bgp-agent /opt/cni/bin/bgp-bridge /usr/share/bgp-agent/frr-templates; do
 	check "install tree has $p" test -e "$dest$p"
 done
+# install-cni copies the plugin onto Kubernetes hosts, which need not have libnl
+# or jansson: it must be static (sanitizer builds link it dynamically).
+[ "$san" = 0 ] && check "installed bgp-bridge is statically linked (runs on any host)" \
+	sh -c "! ldd '$dest/opt/cni/bin/bgp-bridge' >/dev/null 2>&1"
 check "Dockerfile copies the install tree from DESTDIR=/out" grep -q 'install DESTDIR=/out' "$D/Dockerfile"
 check "Dockerfile's CNI copy source is an installed path" grep -q 'install -D -m 0755 /opt/cni/bin/bgp-bridge /usr/lib/bgp-agent/cni/bgp-bridge' "$D/Dockerfile"
 check "DaemonSet installs the CNI from the path the Dockerfile creates" grep -q '/usr/lib/bgp-agent/cni/bgp-bridge' "$D/kubernetes/bgp-agent.yaml"
