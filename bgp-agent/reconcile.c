@@ -11,7 +11,7 @@
 #define VTY_POLL_TIMEOUT_MS 2000
 #define VTY_FETCH_TIMEOUT_MS 10000
 #define PEERS_REFRESH_MS 500 /* while waiting for End-of-RIB */
-#define EOR_SETTLE_MS 500
+#define EOR_QUIET_MS 5000
 
 static const char *const rib_cmd[BGP_AF_COUNT] = { BGP_RIB_CMD_V4, BGP_RIB_CMD_V6 };
 static const char *const version_cmd[BGP_AF_COUNT] = { BGP_RIB_VERSION_CMD_V4,
@@ -105,8 +105,10 @@ static void poll_versions(struct reconciler *r)
 			log_warnx("routes: bgpd table version: %s", err);
 			continue;
 		}
-		if (v != r->version[af])
+		if (v != r->version[af]) {
 			r->need_fetch = true;
+			r->version_changed_ms = monotonic_ms();
+		}
 		r->version[af] = v;
 	}
 }
@@ -117,7 +119,9 @@ static void poll_versions(struct reconciler *r)
 static int fetch_rib(struct reconciler *r)
 {
 	struct frr_reply big = FRR_REPLY_INIT;
+	struct bgp_rib_stats st;
 	struct route_set fresh;
+	size_t no_best = 0;
 	uint64_t start = monotonic_ms(), got = 0;
 	char err[256];
 	int rc = -1;
@@ -129,16 +133,18 @@ static int fetch_rib(struct reconciler *r)
 		if (vty_run_into(r, rib_cmd[af], VTY_FETCH_TIMEOUT_MS, &big) != 0)
 			goto out;
 		got = monotonic_ms();
-		if (bgp_rib_parse(big.out, big.len, &fresh, NULL, err, sizeof(err)) != 0) {
+		if (bgp_rib_parse(big.out, big.len, &fresh, &st, err, sizeof(err)) != 0) {
 			log_warnx("routes: \"%s\": %s", rib_cmd[af], err);
 			goto out;
 		}
+		no_best += st.no_best;
 	}
 	route_set_sort(&fresh);
 	route_set_free(&r->learned);
 	r->learned = fresh;
 	route_set_init(&fresh);
 	r->have_rib = true;
+	r->no_best = no_best;
 	r->need_fetch = false;
 	r->n_fetches++;
 	r->last_fetch_ms = monotonic_ms() - start;
@@ -194,18 +200,28 @@ static bool all_peers_sent_eor(const struct reconciler *r)
 	return true;
 }
 
-/* The End-of-RIB flag can be visible before bgpd has run best-path selection
- * on the updates that preceded it; sweeping then would delete routes for a
- * moment. So the sweep waits EOR_SETTLE_MS after End-of-RIB and refetches. */
+/* End-of-RIB alone does not mean bgpd holds the peer's whole table. Measured
+ * here after an FRR restart: the ToR (a graceful-restart helper deferring its
+ * own best-path run) sent End-of-RIB 1.6-2.5 s BEFORE its routes, and paths
+ * can stay without a best path until zebra resolved their next hops.
+ * Sweeping then deletes routes that come back seconds later. So the sweep
+ * also needs every prefix to have a best path and bgpd's table to have been
+ * quiet (no version change) for EOR_QUIET_MS after End-of-RIB. Holding stale
+ * routes a few seconds longer costs nothing; deleting live ones drops traffic. */
 static bool eor_settled(struct reconciler *r, uint64_t now)
 {
+	uint64_t since;
+
+	if (r->no_best > 0)
+		return false;
 	if (r->eor_seen_ms == 0) {
 		if (now - r->last_peers_ms < PEERS_REFRESH_MS || reconcile_refresh_peers(r) != 0 ||
 		    !all_peers_sent_eor(r))
 			return false;
 		r->eor_seen_ms = now;
 	}
-	return now - r->eor_seen_ms >= EOR_SETTLE_MS;
+	since = r->version_changed_ms > r->eor_seen_ms ? r->version_changed_ms : r->eor_seen_ms;
+	return now - since >= EOR_QUIET_MS;
 }
 
 static void update_sweep_gate(struct reconciler *r)
@@ -219,8 +235,9 @@ static void update_sweep_gate(struct reconciler *r)
 			 r->cfg->kernel.grace_period);
 	else if (eor_settled(r, now))
 		snprintf(r->sweep_reason, sizeof(r->sweep_reason),
-			 "every peer sent End-of-RIB after %llu ms",
-			 (unsigned long long)(r->eor_seen_ms - r->grace_start_ms));
+			 "every peer sent End-of-RIB after %llu ms, table quiet for %d s",
+			 (unsigned long long)(r->eor_seen_ms - r->grace_start_ms),
+			 EOR_QUIET_MS / 1000);
 	else
 		return;
 	r->sweep_allowed = true;

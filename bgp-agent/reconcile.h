@@ -8,7 +8,8 @@
  *
  * Restart safety: at start-up (and whenever bgpd restarts) the routes already
  * in the kernel are adopted and stale ones are NOT deleted until every
- * configured peer sent End-of-RIB or kernel.grace_period ran out. */
+ * configured peer sent End-of-RIB, every prefix has a best path and the table
+ * stayed quiet for a few seconds — or kernel.grace_period ran out. */
 #ifndef BGP_AGENT_RECONCILE_H
 #define BGP_AGENT_RECONCILE_H
 
@@ -42,6 +43,7 @@ struct reconciler {
 	bool need_fetch;       /* fetch the RIB at the next poll */
 	bool kernel_dirty;     /* re-dump the kernel before the next sync */
 	bool have_rib;         /* learned holds a complete fetch */
+	size_t no_best;        /* prefixes of the last fetch without a best path */
 
 	struct route_set learned;   /* best paths from bgpd */
 	struct route_set desired;   /* accepted + anchors */
@@ -54,6 +56,7 @@ struct reconciler {
 	uint64_t grace_start_ms;
 	uint64_t last_peers_ms;
 	uint64_t eor_seen_ms;       /* when every peer's End-of-RIB was first seen */
+	uint64_t version_changed_ms; /* last time a table version moved */
 	char sweep_reason[128];
 
 	/* For status and logs. */

@@ -4,7 +4,7 @@
 # change of our routes); FRR restarting (zebra + bgpd) leaves the kernel
 # routes in place, the agent re-applies its config to the new bgpd, the routes
 # are re-learned and a route withdrawn meanwhile is swept after End-of-RIB.
-# timeout: 120
+# timeout: 150
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/../lib/agent_testlib.sh"
 need_root
@@ -83,6 +83,25 @@ check_eq "routes still present were never deleted during the FRR restart" \
 	"$(grep -E '^Deleted .*10\.244\.(7|8)\.0/24' "$WORK/monitor-frr.txt" | wc -l)" 0
 check "remaining routes still installed" sh -c \
 	"[ \$(ip -n $(ns node1) route show proto 52 | grep -c ' via 192.168.1.1 ') = 2 ]"
+
+# --- FRR restart with the full config (as a node reboot / systemd restart does) --
+# Measured trap: the ToR sends End-of-RIB 1.6-2.5 s before its routes here;
+# sweeping on End-of-RIB alone deleted every learned route for that long.
+nsx node1 ip monitor route >"$WORK/monitor-frr2.txt" 2>&1 &
+mon=$!
+track_pid $mon
+sleep 0.3
+gates=$(grep -c 'stale routes may now be removed' "$WORK/node1-agent.log")
+cp "/etc/frr/$(ns node1)/frr.conf" "$WORK/node1-running.conf"
+frr_stop node1
+frr_start node1 "$WORK/node1-running.conf" -n
+check "FRR restarted with its full config: session back" wait_until 40 bgp_established node1 192.168.1.1
+check "the agent re-opens the sweep gate after the restart" wait_until 30 sh -c \
+	"[ \$(grep -c 'stale routes may now be removed' '$WORK/node1-agent.log') -gt $gates ]"
+sleep 1
+kill $mon 2>/dev/null; wait $mon 2>/dev/null
+check_eq "no route of ours deleted during the full-config FRR restart" \
+	"$(grep -cE '^Deleted .*(proto 52|proto bgp-agent)' "$WORK/monitor-frr2.txt")" 0
 
 agent_stop node1
 check_agent_logs_clean
