@@ -30,8 +30,40 @@ static bool af_in_use(const struct reconciler *r, enum bgp_af af)
 	return false;
 }
 
+static int prefix_cmp_void(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+/* The prefixes of our routes in the kernel when the gate closed: the only
+ * ones the gate protects. A route this session installed and bgpd then
+ * withdrew is not stale but withdrawn, and goes at once. */
+static void snapshot_stale(struct reconciler *r)
+{
+	free(r->stale);
+	r->stale = NULL;
+	r->n_stale = 0;
+	if (r->actual.n == 0)
+		return;
+	r->stale = calloc(r->actual.n, sizeof(*r->stale));
+	if (r->stale == NULL) {
+		log_errorx("routes: out of memory; stale routes are held by the gate alone");
+		return;
+	}
+	for (size_t i = 0; i < r->actual.n; i++)
+		r->stale[r->n_stale++] = r->actual.routes[i].dst;
+	qsort(r->stale, r->n_stale, sizeof(*r->stale), prefix_cmp_void);
+}
+
+static bool is_stale(const struct reconciler *r, const struct prefix *p)
+{
+	return r->n_stale > 0 &&
+	       bsearch(p, r->stale, r->n_stale, sizeof(*r->stale), prefix_cmp_void) != NULL;
+}
+
 static void restart_grace(struct reconciler *r, const char *why)
 {
+	snapshot_stale(r);
 	r->sweep_allowed = false;
 	r->have_rib = false;
 	r->eor_seen_ms = 0;
@@ -242,6 +274,9 @@ static void update_sweep_gate(struct reconciler *r)
 		return;
 	r->sweep_allowed = true;
 	r->need_fetch = true; /* sweep against a table read after the gate opened */
+	free(r->stale);
+	r->stale = NULL;
+	r->n_stale = 0;
 	log_info("routes: stale routes may now be removed: %s", r->sweep_reason);
 }
 
@@ -272,11 +307,34 @@ static void log_counts(const struct reconciler *r, const struct route_sync_count
 		 (unsigned long long)r->last_fetch_ms);
 }
 
+/* While the gate is closed, adopted routes bgpd does not (yet) have are kept
+ * by adding them to the desired set as they are; everything else is synced
+ * normally, so withdrawals learned in this session apply at once. */
+static size_t hold_stale(struct reconciler *r)
+{
+	size_t held = 0;
+
+	if (r->sweep_allowed && r->have_rib)
+		return 0;
+	for (size_t i = 0; i < r->actual.n; i++) {
+		const struct route *k = &r->actual.routes[i];
+
+		if (!is_stale(r, &k->dst) || route_set_find(&r->desired, &k->dst) != NULL)
+			continue;
+		if (route_set_add(&r->desired, k) == 0)
+			held++;
+	}
+	if (held > 0)
+		route_set_sort(&r->desired);
+	return held;
+}
+
 static void sync_kernel(struct reconciler *r)
 {
 	const struct route_sync_ops ops = { .ctx = r->kr, .apply = apply_ops };
 	struct route_sync_counts c = { 0 };
 	uint64_t start = monotonic_ms();
+	size_t held;
 	int rc;
 
 	if (r->kernel_dirty && dump_kernel(r) != 0)
@@ -285,7 +343,9 @@ static void sync_kernel(struct reconciler *r)
 		log_errorx("routes: out of memory building the desired routes");
 		return;
 	}
-	rc = route_sync_apply(&r->desired, &r->actual, r->sweep_allowed && r->have_rib, &ops, &c);
+	held = hold_stale(r);
+	rc = route_sync_apply(&r->desired, &r->actual, true, &ops, &c);
+	c.held = held;
 	r->last_sync = time(NULL);
 	r->n_syncs++;
 	if (rc != 0 || c.added + c.replaced + c.deleted + c.failed > 0)
@@ -403,9 +463,9 @@ int reconcile_init(struct reconciler *r, struct event_loop *loop, const struct a
 	route_set_init(&r->desired);
 	route_set_init(&r->actual);
 	rejected_set_init(&r->rejected);
-	restart_grace(r, "agent started");
 	if (open_kernel(r) != 0 || dump_kernel(r) != 0)
 		return -1;
+	restart_grace(r, "agent started");
 	log_info("routes: adopted %zu routes of protocol %u in table %u", r->actual.n,
 		 cfg->kernel.protocol, cfg->kernel.table);
 	if (add_timer(r, &r->poll_fd, 1, r->poll_ms, on_poll) != 0 ||
@@ -443,6 +503,8 @@ void reconcile_free(struct reconciler *r)
 	route_set_free(&r->actual);
 	rejected_set_free(&r->rejected);
 	bgp_peers_free(&r->peers);
+	free(r->stale);
+	r->stale = NULL;
 	r->kr = NULL;
 	r->mon = NULL;
 }

@@ -51,8 +51,10 @@ struct reconciler {
 	struct rejected_set rejected;
 	struct bgp_peers peers;     /* last `show bgp neighbors` */
 
-	/* Stale-route sweep gate. */
+	/* Stale-route sweep gate: protects the routes adopted when it closed. */
 	bool sweep_allowed;
+	struct prefix *stale;       /* sorted prefixes of those routes */
+	size_t n_stale;
 	uint64_t grace_start_ms;
 	uint64_t last_peers_ms;
 	uint64_t eor_seen_ms;       /* when every peer's End-of-RIB was first seen */
