@@ -145,6 +145,14 @@ static void poll_versions(struct reconciler *r)
 	}
 }
 
+static bool has_unnumbered_peer(const struct agent_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_peers; i++)
+		if (cfg->peers[i].interface[0] != '\0')
+			return true;
+	return false;
+}
+
 /* The full table (about 290 bytes a prefix) goes into its own buffer, freed
  * right after parsing: keeping megabytes for the next change would double the
  * agent's resident memory in steady state. */
@@ -172,6 +180,10 @@ static int fetch_rib(struct reconciler *r)
 		no_best += st.no_best;
 	}
 	route_set_sort(&fresh);
+	/* bgpd's route JSON does not name the interface of a link-local next hop
+	 * (BGP unnumbered); the peers' table does. */
+	if (has_unnumbered_peer(r->cfg) && reconcile_refresh_peers(r) == 0)
+		bgp_peers_resolve_ifnames(&r->peers, &fresh);
 	route_set_free(&r->learned);
 	r->learned = fresh;
 	route_set_init(&fresh);
