@@ -5,6 +5,8 @@
 #   make deps            install every Debian package needed to build, test and run
 #   make test            unit + integration tests, then again under ASan/UBSan, then valgrind
 #   make unit            cmocka unit tests only (no root needed)
+#   make fuzz-smoke      every parser's fuzz harness over its corpus + mutations (gcc, no root)
+#   make fuzz            the same harnesses under real libFuzzer (needs clang; FUZZ_SECONDS each)
 #   make integration     integration tests in real network namespaces (root)
 #   make bench           benchmarks (print figures; not tests)
 #   make demo            the multi-node lab (see README)
@@ -36,18 +38,21 @@ COMMON_SRC = $(wildcard common/*.c)
 CNI_SRC    = $(filter-out cni/main.c,$(wildcard cni/*.c))
 AGENT_SRC  = $(filter-out bgp-agent/main.c,$(wildcard bgp-agent/*.c))
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+FUZZ_SRC   = $(filter-out tests/fuzz/fuzz_driver.c,$(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_LIB = $(BUILD)/libcommon.a
 CNI_LIB    = $(BUILD)/libcni.a
 AGENT_LIB  = $(BUILD)/libagent.a
 UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_BINS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 PREFIX  ?= /usr
 DESTDIR ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 
-.PHONY: all clean deps test unit integration valgrind bench demo demo-down install check-root
+.PHONY: all clean deps test unit integration valgrind bench demo demo-down install check-root \
+	fuzz fuzz-smoke fuzz-bins
 all: $(BUILD)/bgp-bridge $(BUILD)/bgp-agent
 
 $(BUILD)/obj/%.o: %.c
@@ -90,6 +95,41 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(AGENT_LIB) $(CNI_LIB) $(COMMON_L
 
 unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(BUILD) $(UNIT_BINS)
+
+# Fuzz harnesses (tests/fuzz/fuzz_*.c, one per parser). With gcc each is
+# linked with tests/fuzz/fuzz_driver.c (corpus + deterministic mutations);
+# with LIBFUZZER=1 (clang, set by `make fuzz`) with libFuzzer's own main.
+FUZZ_ITER ?= 100000
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-libfuzzer
+ifeq ($(LIBFUZZER),1)
+SANFLAGS += -fsanitize=fuzzer-no-link
+FUZZ_MAIN =
+FUZZ_LINK = -fsanitize=fuzzer
+else
+FUZZ_MAIN = $(BUILD)/obj/tests/fuzz/fuzz_driver.o
+FUZZ_LINK =
+endif
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_MAIN) $(AGENT_LIB) $(CNI_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) $(FUZZ_LINK) -o $@ $^ $(PKG_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# Each harness is one test: FUZZ_ITER mutated inputs or FUZZ_SMOKE_SECONDS.
+fuzz-smoke: $(FUZZ_BINS)
+	@tests/fuzz/run.sh smoke $(FUZZ_ITER) $(FUZZ_SMOKE_SECONDS) $(FUZZ_BINS)
+
+# Real coverage-guided fuzzing, FUZZ_SECONDS per harness; new inputs go to
+# $(FUZZ_BUILD)/corpus/NAME, crashes to $(FUZZ_BUILD)/crash-*. Not part of `make test`.
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz: needs clang and libclang-rt-dev" \
+		"(make fuzz-smoke needs neither)" >&2; exit 1; }
+	@$(MAKE) -s BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=1 LIBFUZZER=1 fuzz-bins
+	@tests/fuzz/run.sh libfuzzer $(FUZZ_SECONDS) 0 \
+		$(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/fuzz/%,$(FUZZ_SRC))
 
 check-root:
 	@[ "$$(id -u)" = 0 ] || { echo "make: this target needs root (network namespaces, FRR)" >&2; exit 1; }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "atomic_file.h"
 
@@ -554,6 +555,92 @@ static void walk_root(struct walk *w, const config_setting_t *root, struct agent
 					sections[j].name);
 }
 
+/* ---- @include checks ---------------------------------------------------- */
+
+/* libconfig 1.5 opens an @include with fopen() and hands the stream to its
+ * flex scanner; for a directory (`@include ""`, `@include "conf.d"`) the read
+ * fails and flex calls exit(2): a reload would kill the agent. A FIFO or
+ * device would block or never end. So every @include, nested ones too, must
+ * name a regular file before libconfig sees it. Found by tests/fuzz. */
+#define INCLUDE_DEPTH_MAX 10 /* libconfig's MAX_INCLUDE_DEPTH */
+
+static int hex_digit(char c)
+{
+	return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
+}
+
+/* One character of a libconfig string at *p (its escapes decoded). */
+static char string_char_at(const char **p)
+{
+	static const char escapes[] = "n\nr\rt\tf\f\\\\\"\"";
+	const char *c = *p;
+
+	if (c[0] != '\\') {
+		(*p)++;
+		return c[0];
+	}
+	if (c[1] == 'x' && isxdigit((unsigned char)c[2]) && isxdigit((unsigned char)c[3])) {
+		*p += 4;
+		return (char)(hex_digit(c[2]) * 16 + hex_digit(c[3]));
+	}
+	for (size_t i = 0; escapes[i] != '\0'; i += 2)
+		if (c[1] == escapes[i]) {
+			*p += 2;
+			return escapes[i + 1];
+		}
+	(*p)++; /* a lone backslash stays one */
+	return '\\';
+}
+
+/* The NAME of a line `@include "NAME"` (line ends at end), or false. */
+static bool include_name(const char *p, const char *end, char *name, size_t len)
+{
+	size_t n = 0;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if ((size_t)(end - p) < 10 || memcmp(p, "@include", 8) != 0 || (p[8] != ' ' && p[8] != '\t'))
+		return false;
+	for (p += 8; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	if (p >= end || *p++ != '"')
+		return false;
+	while (p < end && *p != '"' && n + 1 < len)
+		name[n++] = string_char_at(&p);
+	name[n] = '\0';
+	return p < end && *p == '"';
+}
+
+/* Checks the @includes of file (and theirs); missing files and too deep
+ * nesting are left to libconfig, which reports them with file:line. */
+static int check_includes(struct config_source *src, const char *dir, const char *file, int depth)
+{
+	size_t len = 0;
+	char *text = read_whole_file(file, &len), name[PATH_MAX], path[PATH_MAX];
+	const char *line, *end;
+	struct stat st;
+	int lineno = 1, rc = 0;
+
+	for (line = text; text != NULL && rc == 0 && line < text + len; line = end + 1, lineno++) {
+		end = memchr(line, '\n', (size_t)(text + len - line));
+		if (end == NULL)
+			end = text + len;
+		if (depth >= INCLUDE_DEPTH_MAX || !include_name(line, end, name, sizeof(name)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, name); /* as libconfig joins them */
+		if (stat(path, &st) != 0)
+			continue;
+		if (!S_ISREG(st.st_mode)) {
+			config_error_at(src, file, lineno, "@include \"%s\": not a regular file", name);
+			rc = -1;
+		} else {
+			rc = check_includes(src, dir, path, depth + 1);
+		}
+	}
+	free(text);
+	return rc;
+}
+
 /* Relative @include paths resolve against the config file's directory. */
 static void set_include_dir(config_t *lc, const char *path, char *dir, size_t len)
 {
@@ -577,6 +664,10 @@ int config_parse_file(const char *path, struct agent_config *cfg, struct config_
 	fclose(f);
 	config_init(&lc);
 	set_include_dir(&lc, path, dir, sizeof(dir));
+	if (check_includes(src, config_get_include_dir(&lc), path, 0) != 0) {
+		rc = -1;
+		goto out;
+	}
 	if (config_read_file(&lc, path) != CONFIG_TRUE) {
 		config_error_at(src, config_error_file(&lc), config_error_line(&lc), "%s",
 				config_error_text(&lc));

@@ -383,6 +383,29 @@ static void test_missing_file(void **state)
 	config_free(&cfg);
 }
 
+/* libconfig's scanner calls exit() when an @include names a directory (found
+ * by tests/fuzz): the loader must refuse it with file:line and return. */
+static void test_include_not_regular_file(void **state)
+{
+	static const char *const names[] = { "", ".", "/" };
+	struct agent_config cfg;
+	char text[64], want[PATH_MAX + 64];
+	char *out;
+	int rc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(text, sizeof(text), "# x\n@include \"%s\"\n", names[i]);
+		out = load(text, &cfg, &rc);
+		assert_int_equal(rc, -1);
+		snprintf(want, sizeof(want), "%s:2: @include \"%s\": not a regular file\n", path,
+			 names[i]);
+		assert_string_equal(out, want);
+		free(out);
+		config_free(&cfg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_bad_cases),
 		cmocka_unit_test(test_all_errors_in_one_run),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_include_not_regular_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
