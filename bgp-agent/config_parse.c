@@ -564,51 +564,29 @@ static void walk_root(struct walk *w, const config_setting_t *root, struct agent
  * name a regular file before libconfig sees it. Found by tests/fuzz. */
 #define INCLUDE_DEPTH_MAX 10 /* libconfig's MAX_INCLUDE_DEPTH */
 
-static int hex_digit(char c)
-{
-	return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
-}
-
-/* One character of a libconfig string at *p (its escapes decoded). */
-static char string_char_at(const char **p)
-{
-	static const char escapes[] = "n\nr\rt\tf\f\\\\\"\"";
-	const char *c = *p;
-
-	if (c[0] != '\\') {
-		(*p)++;
-		return c[0];
-	}
-	if (c[1] == 'x' && isxdigit((unsigned char)c[2]) && isxdigit((unsigned char)c[3])) {
-		*p += 4;
-		return (char)(hex_digit(c[2]) * 16 + hex_digit(c[3]));
-	}
-	for (size_t i = 0; escapes[i] != '\0'; i += 2)
-		if (c[1] == escapes[i]) {
-			*p += 2;
-			return escapes[i + 1];
-		}
-	(*p)++; /* a lone backslash stays one */
-	return '\\';
-}
-
-/* The NAME of a line `@include "NAME"` (line ends at end), or false. */
-static bool include_name(const char *p, const char *end, char *name, size_t len)
+/* A line `@include "NAME"` (ending at end): 1 with NAME, 0 for another line,
+ * -1 when malformed: without its closing quote libconfig silently ignores an
+ * include at the end of a file (or swallows lines up to the next quote); any
+ * escape but \\ and \" it drops, printing the backslash to stdout. */
+static int include_name(const char *p, const char *end, char *name, size_t len)
 {
 	size_t n = 0;
 
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
-	if ((size_t)(end - p) < 10 || memcmp(p, "@include", 8) != 0 || (p[8] != ' ' && p[8] != '\t'))
-		return false;
+	if ((size_t)(end - p) < 9 || memcmp(p, "@include", 8) != 0 || (p[8] != ' ' && p[8] != '\t'))
+		return 0;
 	for (p += 8; p < end && (*p == ' ' || *p == '\t'); p++)
 		;
 	if (p >= end || *p++ != '"')
-		return false;
-	while (p < end && *p != '"' && n + 1 < len)
-		name[n++] = string_char_at(&p);
+		return -1;
+	while (p < end && *p != '"' && n + 1 < len) {
+		if (*p == '\\' && (++p >= end || (*p != '\\' && *p != '"')))
+			return -1;
+		name[n++] = *p++;
+	}
 	name[n] = '\0';
-	return p < end && *p == '"';
+	return p < end && *p == '"' ? 1 : -1;
 }
 
 /* Checks the @includes of file (and theirs); missing files and too deep
@@ -616,19 +594,28 @@ static bool include_name(const char *p, const char *end, char *name, size_t len)
 static int check_includes(struct config_source *src, const char *dir, const char *file, int depth)
 {
 	size_t len = 0;
-	char *text = read_whole_file(file, &len), name[PATH_MAX], path[PATH_MAX];
+	char *text, name[PATH_MAX], path[PATH_MAX];
 	const char *line, *end;
 	struct stat st;
-	int lineno = 1, rc = 0;
+	int lineno = 1, rc = 0, found;
 
+	if (depth >= INCLUDE_DEPTH_MAX)
+		return 0;
+	text = read_whole_file(file, &len);
 	for (line = text; text != NULL && rc == 0 && line < text + len; line = end + 1, lineno++) {
 		end = memchr(line, '\n', (size_t)(text + len - line));
 		if (end == NULL)
 			end = text + len;
-		if (depth >= INCLUDE_DEPTH_MAX || !include_name(line, end, name, sizeof(name)))
+		found = include_name(line, end, name, sizeof(name));
+		if (found < 0) {
+			config_error_at(src, file, lineno, "malformed @include (expected @include \"FILE\" on one line)");
+			rc = -1;
+		}
+		if (found <= 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, name); /* as libconfig joins them */
-		if (stat(path, &st) != 0)
+		/* Joined as libconfig joins them; too long or missing: libconfig's error. */
+		if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
+		    stat(path, &st) != 0)
 			continue;
 		if (!S_ISREG(st.st_mode)) {
 			config_error_at(src, file, lineno, "@include \"%s\": not a regular file", name);

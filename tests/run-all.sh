@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole suite, as `make test` runs it: dependencies, the plain build with
-# unit + integration tests, the same under ASan/UBSan, then valgrind on the
+# unit + integration tests, the same under ASan/UBSan (plus the fuzz smoke
+# run of every parser), then valgrind on the
 # binaries. Ends with one "N passed, N failed" line over everything.
 set -u
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ step "unit tests" make -s unit
 step "integration tests" make -s integration
 step "sanitizer build (ASan+UBSan)" make -s SANITIZE=1 all
 step "unit tests under ASan+UBSan" make -s SANITIZE=1 unit
+# Every parser's fuzz harness over its corpus + mutations; <= 5 s each (FUZZ_SMOKE_SECONDS).
+step "fuzz smoke under ASan+UBSan" make -s SANITIZE=1 fuzz-smoke
 step "integration tests under ASan+UBSan" make -s SANITIZE=1 integration
 step "valgrind" make -s valgrind
 echo "##### suite took $(( $(date +%s) - start ))s"

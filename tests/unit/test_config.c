@@ -383,23 +383,32 @@ static void test_missing_file(void **state)
 	config_free(&cfg);
 }
 
-/* libconfig's scanner calls exit() when an @include names a directory (found
- * by tests/fuzz): the loader must refuse it with file:line and return. */
-static void test_include_not_regular_file(void **state)
+/* @include lines libconfig mishandles (found by tests/fuzz): a directory made
+ * its scanner call exit(); a missing closing quote on the last line made it
+ * drop the include silently. Both must be file:line errors. */
+static void test_include_errors(void **state)
 {
-	static const char *const names[] = { "", ".", "/" };
+	static const struct {
+		const char *line, *msg;
+	} cases[] = {
+		{ "@include \"\"", "@include \"\": not a regular file" },
+		{ "@include \".\"", "@include \".\": not a regular file" },
+		{ "@include \"/\"", "@include \"/\": not a regular file" },
+		{ "@include \"other.conf", "malformed @include (expected @include \"FILE\" on one line)" },
+		{ "  @include\tpeers.conf", "malformed @include (expected @include \"FILE\" on one line)" },
+		{ "@include \"a\\qb.conf\"", "malformed @include (expected @include \"FILE\" on one line)" },
+	};
 	struct agent_config cfg;
-	char text[64], want[PATH_MAX + 64];
+	char text[128], want[PATH_MAX + 128];
 	char *out;
 	int rc;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(text, sizeof(text), "# x\n@include \"%s\"\n", names[i]);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "# x\n%s\n", cases[i].line);
 		out = load(text, &cfg, &rc);
 		assert_int_equal(rc, -1);
-		snprintf(want, sizeof(want), "%s:2: @include \"%s\": not a regular file\n", path,
-			 names[i]);
+		snprintf(want, sizeof(want), "%s:2: %s\n", path, cases[i].msg);
 		assert_string_equal(out, want);
 		free(out);
 		config_free(&cfg);
@@ -416,7 +425,7 @@ int main(void)
 		cmocka_unit_test(test_bad_cases),
 		cmocka_unit_test(test_all_errors_in_one_run),
 		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_include_not_regular_file),
+		cmocka_unit_test(test_include_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
