@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "fd_io.h"
 #include "log.h"
 
 #define REQUEST_MAX 4096
@@ -38,21 +39,6 @@ static int fill_addr(struct sockaddr_un *sa, const char *path)
 		return -1;
 	}
 	memcpy(sa->sun_path, path, strlen(path) + 1);
-	return 0;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
 	return 0;
 }
 
@@ -121,7 +107,7 @@ static void serve_client(struct control_server *cs, int fd)
 		log_errorx("control: cannot encode the answer");
 		return;
 	}
-	if (write_all(fd, text, strlen(text)) != 0 || write_all(fd, "\n", 1) != 0)
+	if (fd_write_all(fd, text, strlen(text)) != 0 || fd_write_all(fd, "\n", 1) != 0)
 		log_warn("control: writing the answer");
 	free(text);
 }
@@ -243,11 +229,11 @@ int control_request(const char *path, const char *command, json_t **reply, char 
 		return -1;
 	}
 	fd = client_connect(path, err, errlen);
-	rc = fd < 0 ? -1 : write_all(fd, text, strlen(text));
+	rc = fd < 0 ? -1 : fd_write_all(fd, text, strlen(text));
 	free(text);
 	if (fd < 0)
 		return -1;
-	if (rc != 0 || write_all(fd, "\n", 1) != 0) {
+	if (rc != 0 || fd_write_all(fd, "\n", 1) != 0) {
 		snprintf(err, errlen, "sending to \"%s\": %s", path, strerror(errno));
 		close(fd);
 		return -1;

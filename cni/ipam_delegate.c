@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,11 @@
 #include <unistd.h>
 
 #include "cni_version.h"
+#include "fd_io.h"
 #include "log.h"
+
+/* An IPAM result is a few hundred bytes; anything near this is garbage. */
+#define DELEGATE_OUTPUT_MAX (1024 * 1024)
 
 extern char **environ;
 
@@ -51,49 +56,6 @@ static char **child_env(const char *command, char *cmdvar, size_t cmdlen)
 	return envp;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static char *read_all(int fd)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-
-	while (buf != NULL) {
-		ssize_t r = read(fd, buf + len, cap - len - 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (cap - len < 2) {
-			char *nb = realloc(buf, cap * 2);
-			if (nb == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf != NULL)
-		buf[len] = '\0';
-	return buf;
-}
-
 struct spawn_io {
 	int in[2], out[2];
 };
@@ -101,6 +63,8 @@ struct spawn_io {
 static int spawn(const char *path, const char *command, struct spawn_io *io, pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t pipe_sig;
 	char cmdvar[64], *argv[] = { (char *)path, NULL };
 	char **envp = child_env(command, cmdvar, sizeof(cmdvar));
 	int rc;
@@ -110,7 +74,14 @@ static int spawn(const char *path, const char *command, struct spawn_io *io, pid
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, io->in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, io->out[1], 1);
-	rc = posix_spawn(pid, path, &fa, NULL, argv, envp);
+	/* We ignore SIGPIPE; the plugin gets the default disposition back. */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &pipe_sig);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawn(pid, path, &fa, &attr, argv, envp);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	free(envp);
 	return rc;
@@ -137,10 +108,10 @@ static int run_plugin(const char *path, const char *command, const char *input,
 	 * it, so a plugin that answers before reading cannot deadlock us. */
 	if (strlen(input) > 60000)
 		fcntl(io.in[1], F_SETPIPE_SZ, (int)strlen(input) + 4096);
-	if (write_all(io.in[1], input, strlen(input)) != 0)
+	if (fd_write_all(io.in[1], input, strlen(input)) != 0)
 		log_warn("writing stdin of '%s'", path);
 	close(io.in[1]);
-	*out = read_all(io.out[0]);
+	*out = fd_read_all(io.out[0], DELEGATE_OUTPUT_MAX, NULL);
 	close(io.out[0]);
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;

@@ -1,6 +1,7 @@
 /* bgp-bridge: CNI plugin. Environment and stdin in, exactly one result or
  * error JSON out on stdout; logs go to stderr or the configured log file. */
 #include <errno.h>
+#include <signal.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "cni_env.h"
 #include "cni_error.h"
 #include "cni_version.h"
+#include "fd_io.h"
 #include "log.h"
 #include "netconf.h"
 #include "ops.h"
@@ -33,35 +35,6 @@ static const struct command commands[] = {
 static const char *env_get(const char *name)
 {
 	return getenv(name);
-}
-
-static char *read_stdin(size_t *len)
-{
-	size_t cap = 8192;
-	char *buf = malloc(cap);
-
-	*len = 0;
-	while (buf != NULL) {
-		ssize_t r = read(STDIN_FILENO, buf + *len, cap - *len - 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		*len += (size_t)r;
-		if (cap - *len < 2) {
-			char *nb = cap >= STDIN_MAX ? NULL : realloc(buf, cap * 2);
-			if (nb == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf != NULL)
-		buf[*len] = '\0';
-	return buf;
 }
 
 static int print_version(const char *in, size_t len)
@@ -120,8 +93,11 @@ int main(void)
 	int rc = 1;
 
 	log_init("bgp-bridge", LOG_LVL_WARN, stderr);
+	/* A delegated IPAM plugin may exit before reading all of its stdin: that
+	 * must be an EPIPE we report, not a signal that kills us mid-ADD. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&nc, 0, sizeof(nc));
-	in = read_stdin(&len);
+	in = fd_read_all(STDIN_FILENO, STDIN_MAX, &len);
 	if (in == NULL) {
 		cni_err_set(&err, CNI_ERR_IO, "cannot read stdin", "%s", strerror(errno));
 		goto out;

@@ -1,4 +1,5 @@
 #include "atomic_file.h"
+#include "fd_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,23 +30,6 @@ int mkdir_parents(const char *dir, mode_t mode)
 	}
 	if (mkdir(buf, mode) != 0 && errno != EEXIST)
 		return -1;
-	return 0;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
 	return 0;
 }
 
@@ -91,7 +75,7 @@ int atomic_write_file(const char *path, const void *data, size_t len, mode_t mod
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
+	if (fchmod(fd, mode) != 0 || fd_write_all(fd, data, len) != 0 || fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
 		fd = -1;
@@ -114,34 +98,15 @@ fail:
 
 char *read_whole_file(const char *path, size_t *len_out)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	int saved;
 
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
-	for (;;) {
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap + 65536);
-			if (nb == NULL)
-				goto fail;
-			buf = nb;
-			cap += 65536;
-		}
-		size_t r = fread(buf + len, 1, cap - len - 1, f);
-		len += r;
-		if (r == 0)
-			break;
-	}
-	if (ferror(f))
-		goto fail;
-	fclose(f);
-	buf[len] = '\0';
-	if (len_out != NULL)
-		*len_out = len;
+	buf = fd_read_all(fd, READ_WHOLE_FILE_MAX, len_out);
+	saved = errno;
+	close(fd);
+	errno = saved;
 	return buf;
-fail:
-	free(buf);
-	fclose(f);
-	return NULL;
 }

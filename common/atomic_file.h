@@ -11,7 +11,9 @@
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
 /* mkdir -p; 0 or -1 with errno set. */
 int mkdir_parents(const char *dir, mode_t mode);
-/* Reads a whole file into a NUL-terminated heap buffer; NULL with errno set. */
+/* Reads a whole file (at most READ_WHOLE_FILE_MAX bytes) into a NUL-terminated
+ * heap buffer; NULL with errno set. */
+#define READ_WHOLE_FILE_MAX (256u * 1024 * 1024)
 char *read_whole_file(const char *path, size_t *len_out);
 
 #endif

@@ -1,0 +1,15 @@
+/* Whole-buffer reads and writes on file descriptors, retried across EINTR and
+ * short transfers: the one place both programs do this. */
+#ifndef BGP_FD_IO_H
+#define BGP_FD_IO_H
+
+#include <stddef.h>
+
+/* Writes all of buf. Sockets get MSG_NOSIGNAL, so a vanished peer is EPIPE,
+ * never SIGPIPE. 0, or -1 with errno set. */
+int fd_write_all(int fd, const void *buf, size_t len);
+/* Reads until EOF into a NUL-terminated heap buffer. NULL with errno set on
+ * error, or EFBIG when more than limit bytes arrive. */
+char *fd_read_all(int fd, size_t limit, size_t *len_out);
+
+#endif
