@@ -10,15 +10,6 @@ need_root
 MODE=mesh DUALSTACK=${E2E_MESH_DUALSTACK:-1} NODES=3
 on_cleanup lab_down
 
-matrix_ok() { # [6]
-	local d rc=0
-	d=$(mktemp -d)
-	lab_ping_all "$d" "${1:-}" || rc=$?
-	[ "$rc" = 0 ] || { echo "ping rows (1 = reply):"; cat "$d"/*; } >&2
-	rm -rf "$d"
-	return "$rc"
-}
-
 t0=$(now_ms)
 if ! lab_up; then not_ok "mesh lab up (3 nodes, no ToR)"; lab_dump; finish; exit 1; fi
 ok "mesh lab up (3 nodes, no ToR)"
@@ -37,10 +28,10 @@ check "node1 has 2 established iBGP sessions per address family in use" \
 	sh -c "[ \$(ip netns exec $(ns node1) vtysh -N $(ns node1) -c 'show bgp neighbors json' | jq '[.[] | select(.bgpState == \"Established\")] | length') -ge 2 ]"
 check "iBGP keeps the next hop: node1 reaches node2's pods via 192.168.1.12 directly" \
 	sh -c "ip -n $(ns node1) route show proto $LAB_PROTO exact $(pod_cidr 2) | grep -q 'via 192.168.1.12'"
-check "every pod reaches every other pod over IPv4 (6 pods, 30 pings)" matrix_ok
+check "every pod reaches every other pod over IPv4 (6 pods, 30 pings)" lab_all_pods_reach
 if [ "$DUALSTACK" = 1 ]; then
 	check "every pod has an IPv6 address" sh -c "! grep -L . $LAB_STATE/node*/pods/*.ip6 | grep -q ."
-	check "every pod reaches every other pod over IPv6 (30 pings)" matrix_ok 6
+	check "every pod reaches every other pod over IPv6 (30 pings)" lab_all_pods_reach 6
 fi
 check "agents stop on SIGTERM with no sanitizer report in their logs" lab_agents_clean
 

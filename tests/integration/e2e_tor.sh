@@ -14,14 +14,6 @@ MODE=tor DUALSTACK=${E2E_TOR_DUALSTACK:-1} NODES=3
 on_cleanup lab_down
 HOLD_MS=9000   # datacenter profile: keepalive 3 s, hold 9 s
 
-matrix_ok() { # [6]
-	local d rc=0
-	d=$(mktemp -d)
-	lab_ping_all "$d" "${1:-}" || rc=$?
-	[ "$rc" = 0 ] || { echo "ping rows (1 = reply):"; cat "$d"/*; } >&2
-	rm -rf "$d"
-	return "$rc"
-}
 pods_add() { # NODE COUNT
 	local p
 	for p in $(seq 1 "$2"); do lab_pod_add "$1" "pod$p" >/dev/null || return 1; done
@@ -54,8 +46,8 @@ else
 	not_ok "converged: every node has an agent route to every other node's pod CIDR"
 	lab_dump
 fi
-check "every pod reaches every other pod (6 pods, 30 pings)" matrix_ok
-[ "$DUALSTACK" = 1 ] && check "every pod reaches every other pod over IPv6 (30 pings)" matrix_ok 6
+check "every pod reaches every other pod (6 pods, 30 pings)" lab_all_pods_reach
+[ "$DUALSTACK" = 1 ] && check "every pod reaches every other pod over IPv6 (30 pings)" lab_all_pods_reach 6
 check "ToR sees 3 dynamic IPv4 neighbors" sh -c "[ \$(ip netns exec $(ns tor) vtysh -N $(ns tor) -c 'show bgp ipv4 unicast summary json' | jq '[.peers | to_entries[] | select(.key | contains(\".\")) | select(.value.state == \"Established\")] | length') = 3 ]"
 
 # --- a fourth node joins ---------------------------------------------------
@@ -69,8 +61,8 @@ if wait_until 60 lab_converged; then
 else
 	not_ok "node4 converged: all 4 nodes have routes to each other"; lab_dump
 fi
-check "every pod reaches every other pod, node4's included (7 pods, 42 pings)" matrix_ok
-[ "$DUALSTACK" = 1 ] && check "... and over IPv6 (42 pings)" matrix_ok 6
+check "every pod reaches every other pod, node4's included (7 pods, 42 pings)" lab_all_pods_reach
+[ "$DUALSTACK" = 1 ] && check "... and over IPv6 (42 pings)" lab_all_pods_reach 6
 check_eq "no config changed on the ToR or nodes 1-3 (checksums)" "$(config_sums)" "$before"
 
 # --- a hostile speaker on the node network ------------------------------------

@@ -241,6 +241,17 @@ lab_ping_all() {
 	return "$fails"
 }
 
+# lab_all_pods_reach [6]: true when every pod reaches every other pod; prints
+# the ping rows (1 = reply) on stderr when one does not.
+lab_all_pods_reach() {
+	local d rc=0
+	d=$(mktemp -d)
+	lab_ping_all "$d" "${1:-}" || rc=$?
+	[ "$rc" = 0 ] || { echo "ping rows (1 = reply):"; cat "$d"/*; } >&2
+	rm -rf "$d"
+	return "$rc"
+}
+
 # --- extra routers (tests) ----------------------------------------------------
 # lab_router_up NAME ADDRESS CONF: another FRR on the node network (a second
 # ToR, a hostile speaker, ...), zebra with FIB install on like a real router.
