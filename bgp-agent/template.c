@@ -13,6 +13,9 @@
 
 #define TMPL_NAME_MAX 64
 #define TMPL_DEPTH_MAX 16
+/* Sections inside sections: bounds the recursion of parsing, rendering and
+ * freeing (thousands of nested {{#x}} overflowed the stack; found by tests/fuzz). */
+#define TMPL_NESTING_MAX 64
 
 enum node_kind { N_TEXT, N_VAR, N_EACH = '#', N_OPT = '?', N_INV = '^' };
 
@@ -30,6 +33,7 @@ struct parser {
 	const char *text, *p, *name;
 	FILE *err;
 	int errors;
+	int nesting; /* sections open at ps->p */
 };
 
 __attribute__((format(printf, 4, 5)))
@@ -162,13 +166,23 @@ static int parse_block(struct parser *ps, struct tnode **nodes, size_t *n, const
 
 static int parse_section(struct parser *ps, struct tnode **nodes, size_t *n, const struct tag *t)
 {
-	struct tnode *s = add_node(nodes, n, (enum node_kind)t->sigil);
+	struct tnode *s;
+	int rc;
 
+	if (ps->nesting == TMPL_NESTING_MAX) {
+		tmpl_error(ps->err, ps->name, t->line, "{{%c%s}}: sections nested deeper than %d",
+			   t->sigil, t->name, TMPL_NESTING_MAX);
+		return -1;
+	}
+	s = add_node(nodes, n, (enum node_kind)t->sigil);
 	if (s == NULL)
 		return -1;
 	snprintf(s->name, sizeof(s->name), "%s", t->name);
 	s->line = t->line;
-	return parse_block(ps, &s->children, &s->n_children, t);
+	ps->nesting++;
+	rc = parse_block(ps, &s->children, &s->n_children, t);
+	ps->nesting--;
+	return rc;
 }
 
 static int close_tag(struct parser *ps, const struct tag *t, const struct tag *open)

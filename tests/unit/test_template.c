@@ -167,6 +167,27 @@ static void test_render_file(void **state)
 	tmpl_data_free(d);
 }
 
+/* Nesting is bounded (found by tests/fuzz: 100,000 nested sections overflowed
+ * the parser's stack): 64 levels render, 65 are an error naming the line. */
+static void test_nesting_limit(void **state)
+{
+	struct tmpl_data *d = sample();
+	char text[80 * 16 + 8];
+	size_t len = 0;
+
+	(void)state;
+	for (int i = 0; i < 65; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "{{?yes}}");
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "x");
+	for (int i = 0; i < 65; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "{{/yes}}");
+	expect_error(text, d, "t.tmpl:1: {{?yes}}: sections nested deeper than 64");
+	/* One level less: the first open tag and the last close tag dropped. */
+	text[len - 8] = '\0';
+	expect(text + 8, d, "x");
+	tmpl_data_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_standalone_lines),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_render_file),
+		cmocka_unit_test(test_nesting_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
