@@ -589,8 +589,8 @@ static int include_name(const char *p, const char *end, char *name, size_t len)
 	return p < end && *p == '"' ? 1 : -1;
 }
 
-/* Checks the @includes of file (and theirs); missing files and too deep
- * nesting are left to libconfig, which reports them with file:line. */
+/* Checks the @includes of file (and theirs); missing files are left to
+ * libconfig, which reports them with file:line. */
 static int check_includes(struct config_source *src, const char *dir, const char *file, int depth)
 {
 	size_t len = 0;
@@ -599,8 +599,6 @@ static int check_includes(struct config_source *src, const char *dir, const char
 	struct stat st;
 	int lineno = 1, rc = 0, found;
 
-	if (depth >= INCLUDE_DEPTH_MAX)
-		return 0;
 	text = read_whole_file(file, &len);
 	for (line = text; text != NULL && rc == 0 && line < text + len; line = end + 1, lineno++) {
 		end = memchr(line, '\n', (size_t)(text + len - line));
@@ -619,6 +617,11 @@ static int check_includes(struct config_source *src, const char *dir, const char
 			continue;
 		if (!S_ISREG(st.st_mode)) {
 			config_error_at(src, file, lineno, "@include \"%s\": not a regular file", name);
+			rc = -1;
+		} else if (depth == INCLUDE_DEPTH_MAX) {
+			/* Stop here: a file including itself twice is 2^depth walks. */
+			config_error_at(src, file, lineno, "@include \"%s\": nested deeper than %d"
+					" (an include loop?)", name, INCLUDE_DEPTH_MAX);
 			rc = -1;
 		} else {
 			rc = check_includes(src, dir, path, depth + 1);

@@ -397,6 +397,8 @@ static void test_include_errors(void **state)
 		{ "@include \"other.conf", "malformed @include (expected @include \"FILE\" on one line)" },
 		{ "  @include\tpeers.conf", "malformed @include (expected @include \"FILE\" on one line)" },
 		{ "@include \"a\\qb.conf\"", "malformed @include (expected @include \"FILE\" on one line)" },
+		/* The file includes itself: stopped at libconfig's depth of 10. */
+		{ "@include \"agent.conf\"", "@include \"agent.conf\": nested deeper than 10 (an include loop?)" },
 	};
 	struct agent_config cfg;
 	char text[128], want[PATH_MAX + 128];
