@@ -167,6 +167,6 @@ install: all
 	install -D -m 0644 config/agent.conf $(DESTDIR)/etc/bgp-agent/agent.conf.example
 
 clean:
-	rm -rf build build-san build-valgrind build-san-valgrind
+	rm -rf build build-san build-valgrind build-san-valgrind $(FUZZ_BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
