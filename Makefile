@@ -165,6 +165,11 @@ install: all
 	install -m 0644 frr-templates/* $(DESTDIR)$(PREFIX)/share/bgp-agent/frr-templates/
 	install -D -m 0644 config/agent.conf $(DESTDIR)$(PREFIX)/share/doc/bgp-agent/examples/agent.conf
 	install -D -m 0644 config/agent.conf $(DESTDIR)/etc/bgp-agent/agent.conf.example
+	install -D -m 0644 config/10-bgp-bridge.conflist \
+		$(DESTDIR)$(PREFIX)/share/doc/bgp-agent/examples/10-bgp-bridge.conflist
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' config/bgp-agent.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/bgp-agent.service
 
 clean:
 	rm -rf build build-san build-valgrind build-san-valgrind $(FUZZ_BUILD)

@@ -71,8 +71,13 @@ if make -s -C "$REPO" SANITIZE=$san BUILD="$BUILD_DIR" install DESTDIR="$dest" >
 else
 	not_ok "make install DESTDIR=… succeeds: $(tail -n 3 "$tmp/install.log" | tr '\n' ' ')"
 fi
-for p in /usr/sbin/bgp-agent /opt/cni/bin/bgp-bridge /usr/share/bgp-agent/frr-templates; do
+for p in /usr/sbin/bgp-agent /opt/cni/bin/bgp-bridge /usr/share/bgp-agent/frr-templates \
+	/usr/lib/systemd/system/bgp-agent.service; do
 	check "install tree has $p" test -e "$dest$p"
+done
+# The systemd unit runs binaries that the install tree has.
+for b in $(sed -n 's/^Exec[A-Za-z]*=\([^ ]*\).*/\1/p' "$dest/usr/lib/systemd/system/bgp-agent.service"); do
+	check "systemd unit's $b exists" test -x "$([ "$b" = /bin/kill ] || echo "$dest")$b"
 done
 # install-cni copies the plugin onto Kubernetes hosts, which need not have libnl
 # or jansson: it must be static (sanitizer builds link it dynamically).
