@@ -92,3 +92,19 @@ void config_vty_dir(const struct agent_config *cfg, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", cfg->frr.run_dir);
 }
+
+const char *config_peer_id(const struct peer_config *p, char *buf, size_t len)
+{
+	if (p->has_address)
+		return ip_addr_format(&p->address, buf, len);
+	snprintf(buf, len, "%s", p->interface);
+	return buf;
+}
+
+bool config_node_has_family(const struct agent_config *cfg, int family)
+{
+	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
+		if (cfg->node.pod_cidrs[i].addr.family == family)
+			return true;
+	return false;
+}

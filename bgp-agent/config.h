@@ -104,5 +104,11 @@ int config_load(const char *path, struct agent_config *cfg, FILE *err);
 void config_free(struct agent_config *cfg);
 /* The vty socket directory: run_dir/pathspace or run_dir. */
 void config_vty_dir(const struct agent_config *cfg, char *buf, size_t len);
+/* The peer as FRR names it (neighbor address, or interface when unnumbered);
+ * returns buf. */
+#define PEER_ID_MAX (INET6_ADDRSTRLEN + IF_NAMESIZE)
+const char *config_peer_id(const struct peer_config *p, char *buf, size_t len);
+/* True when the node has a pod CIDR of this address family. */
+bool config_node_has_family(const struct agent_config *cfg, int family);
 
 #endif

@@ -133,14 +133,6 @@ static void check_node(const AC *cfg, struct config_source *src)
 
 #define V(family) ((family) == AF_INET ? '4' : '6')
 
-static bool node_has_family(const AC *cfg, int family)
-{
-	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
-		if (cfg->node.pod_cidrs[i].addr.family == family)
-			return true;
-	return false;
-}
-
 static bool addr_is_link_local6(const struct ip_addr *a)
 {
 	return a->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->u.v6);
@@ -164,7 +156,7 @@ static void check_peer_address(const AC *cfg, struct config_source *src, size_t 
 	else if (addr_is_link_local6(&p->address))
 		config_error_key(src, key, "%s: \"%s\" is link-local; use interface = \"...\" "
 				 "(BGP unnumbered) instead", key, a);
-	if (cfg->node.n_pod_cidrs > 0 && !node_has_family(cfg, p->address.family))
+	if (cfg->node.n_pod_cidrs > 0 && !config_node_has_family(cfg, p->address.family))
 		config_error_key(src, key, "%s: an IPv%c session carries only IPv%c routes, but "
 				 "node.pod_cidrs has no IPv%c prefix", key, V(p->address.family),
 				 V(p->address.family), V(p->address.family));

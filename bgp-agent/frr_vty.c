@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "event_loop.h"
 #include "log.h"
 
 #define TRAILER_LEN 4
@@ -19,14 +19,6 @@
  * would be cut into two commands. */
 #define CMD_MAX 4095
 #define READ_CHUNK (64 * 1024)
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int frr_vty_connect(struct frr_vty *v, const char *vty_dir, const char *daemon, int timeout_ms)
 {
@@ -74,7 +66,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 	struct pollfd pfd = { .fd = fd, .events = events };
 
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - (int64_t)monotonic_ms();
 		int rc;
 
 		if (left <= 0)
@@ -184,7 +176,7 @@ static int read_reply(struct frr_vty *v, struct frr_reply *r, int64_t deadline)
 
 int frr_vty_command(struct frr_vty *v, const char *cmd, struct frr_reply *reply)
 {
-	int64_t deadline = now_ms() + v->timeout_ms;
+	int64_t deadline = (int64_t)monotonic_ms() + v->timeout_ms;
 	size_t len = strlen(cmd);
 	int rc;
 

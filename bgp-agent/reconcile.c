@@ -216,24 +216,16 @@ int reconcile_refresh_peers(struct reconciler *r)
 	return 0;
 }
 
-static void peer_id(const struct peer_config *p, char *buf, size_t len)
-{
-	if (p->has_address)
-		ip_addr_format(&p->address, buf, len);
-	else
-		snprintf(buf, len, "%s", p->interface);
-}
-
 /* True when every configured peer is established and sent End-of-RIB for
  * each family it carries. */
 static bool all_peers_sent_eor(const struct reconciler *r)
 {
-	char id[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	char id[PEER_ID_MAX];
 
 	for (size_t i = 0; i < r->cfg->n_peers; i++) {
 		const struct bgp_peer *p;
 
-		peer_id(&r->cfg->peers[i], id, sizeof(id));
+		config_peer_id(&r->cfg->peers[i], id, sizeof(id));
 		p = bgp_peers_find(&r->peers, id);
 		if (p == NULL || !p->established)
 			return false;

@@ -26,13 +26,6 @@ static int peer_order(const void *a, const void *b)
 	return ip_addr_cmp(&x->address, &y->address);
 }
 
-static const char *peer_neighbor(const struct peer_config *p, char *buf, size_t len)
-{
-	if (!p->has_address)
-		return p->interface;
-	return ip_addr_format(&p->address, buf, len);
-}
-
 static void set_remote_as(struct tmpl_data *d, const struct peer_config *p)
 {
 	static const char *const words[] = {
@@ -48,11 +41,11 @@ static void set_remote_as(struct tmpl_data *d, const struct peer_config *p)
 static void add_peer(struct tmpl_data *top, const struct peer_config *p)
 {
 	struct tmpl_data *d = tmpl_list_append(top, "peers");
-	char buf[INET6_ADDRSTRLEN];
+	char buf[PEER_ID_MAX];
 
 	if (d == NULL)
 		return;
-	tmpl_set_string(d, "neighbor", peer_neighbor(p, buf, sizeof(buf)));
+	tmpl_set_string(d, "neighbor", config_peer_id(p, buf, sizeof(buf)));
 	tmpl_set_bool(d, "unnumbered", !p->has_address);
 	set_remote_as(d, p);
 	tmpl_set_string(d, "description", p->name);
@@ -76,7 +69,7 @@ static bool peer_carries(const struct peer_config *p, int family)
 static void add_af_peers(struct tmpl_data *af, const struct peer_config *const *sorted, size_t n,
 			 int family)
 {
-	char buf[INET6_ADDRSTRLEN];
+	char buf[PEER_ID_MAX];
 
 	tmpl_set_list(af, "neighbors");
 	for (size_t i = 0; i < n; i++) {
@@ -84,7 +77,7 @@ static void add_af_peers(struct tmpl_data *af, const struct peer_config *const *
 
 		if (!peer_carries(sorted[i], family) || (d = tmpl_list_append(af, "neighbors")) == NULL)
 			continue;
-		tmpl_set_string(d, "neighbor", peer_neighbor(sorted[i], buf, sizeof(buf)));
+		tmpl_set_string(d, "neighbor", config_peer_id(sorted[i], buf, sizeof(buf)));
 		tmpl_set_stringf(d, "max_prefixes", "%u", sorted[i]->max_prefixes);
 	}
 }
@@ -145,14 +138,6 @@ static void add_policy(struct tmpl_data *af, const struct agent_config *cfg, int
 			 family == AF_INET ? cfg->cluster.node_mask_v4 : cfg->cluster.node_mask_v6);
 }
 
-static bool node_has_family(const struct agent_config *cfg, int family)
-{
-	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
-		if (cfg->node.pod_cidrs[i].addr.family == family)
-			return true;
-	return false;
-}
-
 static void add_family(struct tmpl_data *top, const struct agent_config *cfg,
 		       const struct peer_config *const *sorted, int family)
 {
@@ -160,7 +145,7 @@ static void add_family(struct tmpl_data *top, const struct agent_config *cfg,
 	struct tmpl_data *af;
 
 	tmpl_set_list(top, key);
-	if (!node_has_family(cfg, family) || (af = tmpl_list_append(top, key)) == NULL)
+	if (!config_node_has_family(cfg, family) || (af = tmpl_list_append(top, key)) == NULL)
 		return;
 	add_af_peers(af, sorted, cfg->n_peers, family);
 	add_policy(af, cfg, family);

@@ -80,12 +80,11 @@ static void add_frr_filtered(struct agent *a, const char *peer, const char *peer
 	route_set_free(&routes);
 }
 
-static void peer_key(const struct peer_config *p, char *buf, size_t len);
 
 static json_t *rejected_json(struct agent *a)
 {
 	const struct rejected_set *s = &a->rec.rejected;
-	char key[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	char key[PEER_ID_MAX];
 	json_t *arr = json_array();
 
 	for (size_t i = 0; i < s->n; i++) {
@@ -96,7 +95,7 @@ static json_t *rejected_json(struct agent *a)
 		json_array_append_new(arr, r);
 	}
 	for (size_t i = 0; i < a->cfg.n_peers; i++) {
-		peer_key(&a->cfg.peers[i], key, sizeof(key));
+		config_peer_id(&a->cfg.peers[i], key, sizeof(key));
 		for (int af = 0; af < BGP_AF_COUNT; af++)
 			if (reconcile_af_in_use(&a->rec, af))
 				add_frr_filtered(a, key, a->cfg.peers[i].name, af, arr);
@@ -104,21 +103,13 @@ static json_t *rejected_json(struct agent *a)
 	return arr;
 }
 
-static void peer_key(const struct peer_config *p, char *buf, size_t len)
-{
-	if (p->has_address)
-		ip_addr_format(&p->address, buf, len);
-	else
-		snprintf(buf, len, "%s", p->interface);
-}
-
 static json_t *peer_json(const struct peer_config *pc, const struct bgp_peer *bp)
 {
-	char key[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	char key[PEER_ID_MAX];
 	uint32_t received = 0, accepted = 0;
 	bool eor = bp != NULL;
 
-	peer_key(pc, key, sizeof(key));
+	config_peer_id(pc, key, sizeof(key));
 	for (int af = 0; bp != NULL && af < BGP_AF_COUNT; af++) {
 		if (!bp->af[af].active)
 			continue;
@@ -138,14 +129,14 @@ static json_t *peer_json(const struct peer_config *pc, const struct bgp_peer *bp
 
 static json_t *peers_json(struct agent *a)
 {
-	char key[INET6_ADDRSTRLEN + IF_NAMESIZE];
+	char key[PEER_ID_MAX];
 	json_t *arr = json_array();
 
 	/* Fresh counters for the user; on failure the last known ones are shown. */
 	if (reconcile_refresh_peers(&a->rec) != 0)
 		log_debug("status: peers from the last successful query");
 	for (size_t i = 0; i < a->cfg.n_peers; i++) {
-		peer_key(&a->cfg.peers[i], key, sizeof(key));
+		config_peer_id(&a->cfg.peers[i], key, sizeof(key));
 		json_array_append_new(arr, peer_json(&a->cfg.peers[i],
 						     bgp_peers_find(&a->rec.peers, key)));
 	}
