@@ -9,40 +9,22 @@
 
 #include "atomic_file.h"
 #include "log.h"
+#include "sysctl.h"
 
 #include "cni_conflist.h"
 
-static bool has_family(const struct prefix *v, size_t n, int family)
+static int sysctl_enable(const char *key)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i].addr.family == family)
-			return true;
-	return false;
-}
+	int rc = sysctl_set(key, "1");
 
-/* name is the dotted sysctl name, as users know it from sysctl(8). */
-static int sysctl_enable(const char *name)
-{
-	char path[128], *old;
-	size_t i;
-
-	snprintf(path, sizeof(path), "/proc/sys/%s", name);
-	for (i = strlen("/proc/sys/"); path[i] != '\0'; i++)
-		if (path[i] == '.')
-			path[i] = '/';
-	old = read_whole_file(path, NULL);
-	if (old != NULL && old[0] == '1') {
-		log_debug("node: %s is already 1", name);
-		free(old);
-		return 0;
-	}
-	free(old);
-	FILE *f = fopen(path, "we");
-	if (f == NULL || fputs("1\n", f) < 0 || fclose(f) != 0) {
-		log_error("node: cannot set %s=1", name);
+	if (rc < 0) {
+		log_error("node: cannot set %s=1", key);
 		return -1;
 	}
-	log_info("node: set %s=1 (pod traffic is forwarded between interfaces)", name);
+	if (rc == 0)
+		log_debug("node: %s is already 1", key);
+	else
+		log_info("node: set %s=1 (pod traffic is forwarded between interfaces)", key);
 	return 0;
 }
 
@@ -50,10 +32,10 @@ int node_setup_sysctls(const struct agent_config *cfg)
 {
 	int rc = 0;
 
-	if (sysctl_enable("net.ipv4.ip_forward") != 0)
+	if (sysctl_enable("net/ipv4/ip_forward") != 0)
 		rc = -1;
-	if (has_family(cfg->node.pod_cidrs, cfg->node.n_pod_cidrs, AF_INET6) &&
-	    sysctl_enable("net.ipv6.conf.all.forwarding") != 0)
+	if (config_node_has_family(cfg, AF_INET6) &&
+	    sysctl_enable("net/ipv6/conf/all/forwarding") != 0)
 		rc = -1;
 	return rc;
 }

@@ -1,4 +1,5 @@
 #include "netns.h"
+#include "sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,26 +50,11 @@ void netns_leave(int *saved)
 
 int sysctl_net_set(const char *key, const char *value, struct cni_err *err)
 {
-	char path[256], cur[32];
-	ssize_t n;
-	int fd;
+	char full[256];
 
-	snprintf(path, sizeof(path), "/proc/sys/net/%s", key);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return cni_err_set(err, CNI_ERR_IO, "sysctl failure", "'%s': %s", path,
-				   strerror(errno));
-	/* Read first: an unchanged value needs no write (and no kernel work). */
-	n = read(fd, cur, sizeof(cur) - 1);
-	if (n > 0 && (size_t)n == strlen(value) + 1 && strncmp(cur, value, strlen(value)) == 0) {
-		close(fd);
-		return 0;
-	}
-	if (pwrite(fd, value, strlen(value), 0) != (ssize_t)strlen(value)) {
-		close(fd);
-		return cni_err_set(err, CNI_ERR_IO, "sysctl failure", "writing '%s' to '%s': %s",
-				   value, path, strerror(errno));
-	}
-	close(fd);
+	snprintf(full, sizeof(full), "net/%s", key);
+	if (sysctl_set(full, value) < 0)
+		return cni_err_set(err, CNI_ERR_IO, "sysctl failure", "writing '%s' to '/proc/sys/%s': %s",
+				   value, full, strerror(errno));
 	return 0;
 }
