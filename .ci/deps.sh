@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs every Debian 12 package needed to build, test and run bgp-agent and
 # bgp-bridge. Idempotent: quiet and quick when everything is already there.
+# `deps.sh --list` prints the package names (one a line) and installs nothing.
 set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config
@@ -8,6 +9,11 @@ PACKAGES="make gcc libc6-dev pkg-config
   frr frr-pythontools
   iproute2 iputils-ping procps psmisc kmod util-linux
   containernetworking-plugins valgrind python3 python3-yaml jq"
+
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' $PACKAGES
+	exit 0
+fi
 
 missing=""
 for p in $PACKAGES; do
