@@ -93,8 +93,16 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(AGENT_LIB) $(CNI_LIB) $(COMMON_L
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
 
-unit: $(UNIT_BINS)
-	@tests/run-unit.sh $(BUILD) $(UNIT_BINS)
+# The documentation check (tests/docs/check_docs.py) runs with the unit tests:
+# it compares the parser's key tables, printed by $(DOCS_KEYS), with the man
+# pages, config/agent.conf and the README.
+DOCS_KEYS = $(BUILD)/docs/config-keys
+$(DOCS_KEYS): $(BUILD)/obj/tests/docs/config_keys.o $(AGENT_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+unit: $(UNIT_BINS) $(DOCS_KEYS)
+	@CONFIG_KEYS=$(DOCS_KEYS) tests/run-unit.sh $(BUILD) $(UNIT_BINS) tests/docs/check_docs.py
 
 # Fuzz harnesses (tests/fuzz/fuzz_*.c, one per parser). With gcc each is
 # linked with tests/fuzz/fuzz_driver.c (corpus + deterministic mutations);
@@ -170,6 +178,9 @@ install: all
 	install -D -m 0644 config/agent.conf $(DESTDIR)/etc/bgp-agent/agent.conf.example
 	install -D -m 0644 config/10-bgp-bridge.conflist \
 		$(DESTDIR)$(PREFIX)/share/doc/bgp-agent/examples/10-bgp-bridge.conflist
+	for page in man/*.[1-8]; do \
+		install -D -m 0644 $$page $(DESTDIR)$(PREFIX)/share/man/man$${page##*.}/$${page##*/}; \
+	done
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' config/bgp-agent.service \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/system/bgp-agent.service

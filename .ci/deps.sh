@@ -8,7 +8,8 @@ PACKAGES="make gcc libc6-dev pkg-config
   libnl-3-dev libnl-route-3-dev libconfig-dev libjansson-dev libcmocka-dev
   frr frr-pythontools
   iproute2 iputils-ping procps psmisc kmod util-linux
-  containernetworking-plugins valgrind python3 python3-yaml jq"
+  containernetworking-plugins valgrind python3 python3-yaml jq
+  groff-base man-db"
 
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $PACKAGES

@@ -670,3 +670,77 @@ out:
 	config_destroy(&lc);
 	return rc;
 }
+
+/* ---- the key reference, for tests/docs/check_docs.py ------------------- */
+
+static const char *const kind_names[] = {
+	[V_STRING] = "string", [V_UINT] = "integer", [V_BOOL] = "boolean",
+	[V_ADDR] = "IPv4 address", [V_PEER_ADDR] = "IPv4 or IPv6 address",
+	[V_CIDRS] = "list of prefixes", [V_LOGLEVEL] = "log level", [V_REMOTE_AS] = "AS number",
+};
+
+static unsigned long long load_uint(const void *p, size_t width)
+{
+	switch (width) {
+	case sizeof(uint8_t): return *(const uint8_t *)p;
+	case sizeof(uint16_t): return *(const uint16_t *)p;
+	case sizeof(uint32_t): return *(const uint32_t *)p;
+	default: return *(const uint64_t *)p;
+	}
+}
+
+/* A default as the documentation writes it: "text", 24, true, or "required". */
+static void describe_default(FILE *out, const struct key_spec *k, const void *base)
+{
+	const char *p = (const char *)base + k->off;
+
+	if (k->required) {
+		fputs("required", out);
+		return;
+	}
+	switch (k->kind) {
+	case V_STRING: fprintf(out, "\"%s\"", p); break;
+	case V_UINT: fprintf(out, "%llu", load_uint(p, k->size)); break;
+	case V_BOOL: fputs(*(const bool *)p ? "true" : "false", out); break;
+	case V_LOGLEVEL: fprintf(out, "\"%s\"", log_level_name(*(const enum log_level *)p)); break;
+	default: fputs("none", out); break;
+	}
+}
+
+static void describe_keys(FILE *out, const char *section, const struct key_spec *keys, size_t n,
+			  const void *base)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct key_spec *k = &keys[i];
+		const char *kind = (size_t)k->kind < N(kind_names) ? kind_names[k->kind] : NULL;
+
+		fprintf(out, "%s.%s\t%s\t", section, k->name, kind != NULL ? kind : "?");
+		if (k->kind == V_UINT)
+			fprintf(out, "%lld-%lld", k->min, k->max);
+		fputc('\t', out);
+		describe_default(out, k, base);
+		fputc('\n', out);
+	}
+}
+
+/* Defaults as a node named NODE-NAME without frr.pathspace gets them. */
+void config_keys_describe(FILE *out)
+{
+	struct agent_config *cfg = calloc(1, sizeof(*cfg));
+	struct peer_config peer = { 0 };
+	struct config_source src;
+
+	if (cfg == NULL)
+		return;
+	config_defaults(cfg);
+	snprintf(cfg->node.name, sizeof(cfg->node.name), "NODE-NAME");
+	config_source_init(&src, "", stderr);
+	config_derive_defaults(cfg, &src);
+	config_source_free(&src);
+	config_peer_defaults(&peer);
+	for (size_t i = 0; i < N(sections); i++)
+		describe_keys(out, sections[i].name, sections[i].keys, sections[i].n_keys,
+			      (const char *)cfg + sections[i].off);
+	describe_keys(out, "peers", peer_keys, N(peer_keys), &peer);
+	free(cfg);
+}

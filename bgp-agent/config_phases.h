@@ -21,5 +21,9 @@ int config_parse_file(const char *path, struct agent_config *cfg, struct config_
 void config_derive_defaults(struct agent_config *cfg, const struct config_source *src);
 /* Cross-field checks over the plain struct; errors reported through src. */
 void config_validate(const struct agent_config *cfg, struct config_source *src);
+/* The key reference as data, for the documentation check (tests/docs/):
+ * one line per key, "KEY<TAB>TYPE<TAB>RANGE<TAB>DEFAULT", straight from the
+ * parser's key tables and config_defaults(). */
+void config_keys_describe(FILE *out);
 
 #endif

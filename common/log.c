@@ -69,6 +69,11 @@ int log_level_parse(const char *name)
 	return -1;
 }
 
+const char *log_level_name(enum log_level level)
+{
+	return level_names[level];
+}
+
 /* One line per message, written with a single fprintf so concurrent CNI
  * invocations appending to one log file do not interleave mid-line. */
 static void log_emit(enum log_level level, int errnum, const char *fmt, va_list ap)

@@ -16,6 +16,8 @@ int log_open_file(const char *path);
 void log_close(void);
 /* "error", "warn"/"warning", "info", "debug" → level; -1 when unknown. */
 int log_level_parse(const char *name);
+/* level → "error", "warn", "info" or "debug". */
+const char *log_level_name(enum log_level level);
 
 /* _warn variants append ": strerror(errno)"; _warnx ones do not. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
