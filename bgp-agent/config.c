@@ -24,11 +24,17 @@ void config_defaults(struct agent_config *cfg)
 	snprintf(cfg->cni.bridge, sizeof(cfg->cni.bridge), "cni0");
 	cfg->cni.mtu = 1500;
 	cfg->log.level = LOG_LVL_INFO;
+	cfg->graceful_restart.enabled = true;
+	cfg->graceful_restart.restart_time = FRR_GR_RESTART_TIME;
+	cfg->graceful_restart.stalepath_time = FRR_GR_STALEPATH_TIME;
+	cfg->graceful_restart.select_defer_time = FRR_GR_SELECT_DEFER_TIME;
 }
 
 void config_peer_defaults(struct peer_config *peer)
 {
 	peer->max_prefixes = DEFAULT_PEER_MAX_PREFIXES;
+	peer->bfd_interval_ms = DEFAULT_BFD_INTERVAL_MS;
+	peer->bfd_multiplier = DEFAULT_BFD_MULTIPLIER;
 }
 
 /* FRR started with -N NAME reads /etc/frr/NAME/frr.conf; one control socket

@@ -21,6 +21,17 @@
  * 186-198 used by zebra, BIRD, kube-router, Calico and FRR. */
 #define DEFAULT_ROUTE_PROTOCOL 52
 
+/* BFD by default: 100 ms x 3, a failure detected within 300 ms. */
+#define DEFAULT_BFD_INTERVAL_MS 100
+#define DEFAULT_BFD_MULTIPLIER 3
+/* FRR 8.4's own defaults: show running-config omits a value equal to them, so
+ * the renderer must too (or every reload would see a difference). */
+#define FRR_BFD_INTERVAL_MS 300
+#define FRR_BFD_MULTIPLIER 3
+#define FRR_GR_RESTART_TIME 120
+#define FRR_GR_STALEPATH_TIME 360
+#define FRR_GR_SELECT_DEFER_TIME 360
+
 enum peer_remote_as {
 	PEER_AS_NUMBER,   /* remote-as <asn> */
 	PEER_AS_INTERNAL, /* remote-as internal: iBGP, e.g. route reflectors */
@@ -36,10 +47,13 @@ struct peer_config {
 	uint32_t asn;           /* with PEER_AS_NUMBER */
 	char password[81];      /* TCP MD5; empty = none */
 	bool bfd;               /* BFD for fast failure detection (needs bfdd) */
+	uint16_t bfd_interval_ms; /* BFD transmit and receive interval */
+	uint8_t bfd_multiplier;   /* BFD packets missed before the session is down */
 	uint32_t max_prefixes;  /* per address family; session torn down above it */
 	uint16_t hold_time;     /* 0 = FRR default of the datacenter profile */
 	uint16_t keepalive;
 	bool multihop;          /* ebgp-multihop for peers not on the link */
+	uint8_t ttl_security_hops; /* GTSM (RFC 5082); 0 = off */
 	int line;               /* where it was defined, for later messages */
 };
 
@@ -63,6 +77,13 @@ struct agent_config {
 
 	struct peer_config *peers;
 	size_t n_peers;
+
+	struct {
+		bool enabled;               /* restarting speaker + helper; false = helper only */
+		uint16_t restart_time;      /* seconds, advertised: how long peers keep our routes */
+		uint16_t stalepath_time;    /* seconds we keep a restarting peer's routes after it is back */
+		uint16_t select_defer_time; /* seconds our best-path selection waits for End-of-RIB */
+	} graceful_restart;
 
 	struct {
 		char pathspace[CONFIG_NAME_MAX]; /* "" = FRR's default instance */

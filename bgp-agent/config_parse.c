@@ -49,6 +49,7 @@ typedef struct agent_config AC;
 #define CNI_T __typeof__(((AC *)0)->cni)
 #define LOG_T __typeof__(((AC *)0)->log)
 #define CONTROL_T __typeof__(((AC *)0)->control)
+#define GR_T __typeof__(((AC *)0)->graceful_restart)
 
 static const struct key_spec node_keys[] = {
 	STR(NODE_T, name, true),
@@ -100,10 +101,23 @@ static const struct key_spec peer_keys[] = {
 	{ "asn", V_REMOTE_AS, offsetof(struct peer_config, remote_as), 0, 0, 0, 0, true },
 	STR(struct peer_config, password, false),
 	BOOL(struct peer_config, bfd),
+	/* FRR's ranges: transmit/receive-interval 10-60000, detect-multiplier 2-255. */
+	UINT(struct peer_config, bfd_interval_ms, 10, 60000),
+	UINT(struct peer_config, bfd_multiplier, 2, 255),
 	UINT(struct peer_config, max_prefixes, 1, 4294967295LL),
 	UINT(struct peer_config, hold_time, 0, 65535),
 	UINT(struct peer_config, keepalive, 0, 65535),
 	BOOL(struct peer_config, multihop),
+	UINT(struct peer_config, ttl_security_hops, 0, 254),
+};
+
+/* FRR's ranges for bgp graceful-restart restart-time, stalepath-time and
+ * select-defer-time. */
+static const struct key_spec graceful_restart_keys[] = {
+	BOOL(GR_T, enabled),
+	UINT(GR_T, restart_time, 0, 4095),
+	UINT(GR_T, stalepath_time, 1, 4095),
+	UINT(GR_T, select_defer_time, 0, 3600),
 };
 
 static const struct section_spec sections[] = {
@@ -114,6 +128,8 @@ static const struct section_spec sections[] = {
 	{ "cni", cni_keys, N(cni_keys), offsetof(AC, cni), false },
 	{ "log", log_keys, N(log_keys), offsetof(AC, log), false },
 	{ "control", control_keys, N(control_keys), offsetof(AC, control), false },
+	{ "graceful_restart", graceful_restart_keys, N(graceful_restart_keys),
+	  offsetof(AC, graceful_restart), false },
 };
 
 struct walk {

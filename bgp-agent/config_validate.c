@@ -227,6 +227,33 @@ static void check_peer_session(const AC *cfg, struct config_source *src, size_t 
 		config_error_key(src, key, "%s: only for eBGP peers (iBGP is multihop already)", key);
 }
 
+/* GTSM expects the peer at TTL 255 - hops; ebgp-multihop sends with TTL 255
+ * to any distance: FRR refuses the two together. */
+static void check_peer_ttl(const AC *cfg, struct config_source *src, size_t i)
+{
+	const struct peer_config *p = &cfg->peers[i];
+	char key[64];
+
+	snprintf(key, sizeof(key), "peers.%zu.ttl_security_hops", i);
+	if (p->ttl_security_hops != 0 && p->multihop)
+		config_error_key(src, key, "%s: GTSM and multihop exclude each other (FRR refuses "
+				 "ttl-security with ebgp-multihop); drop one", key);
+}
+
+/* BFD timers only mean something with bfd on: a forgotten `bfd = true`
+ * would otherwise leave the peer on hold-time detection silently. */
+static void check_peer_bfd(const struct peer_config *p, struct config_source *src, size_t i)
+{
+	static const char *const keys[] = { "bfd_interval_ms", "bfd_multiplier" };
+	char key[64];
+
+	for (size_t k = 0; !p->bfd && k < sizeof(keys) / sizeof(keys[0]); k++) {
+		snprintf(key, sizeof(key), "peers.%zu.%s", i, keys[k]);
+		if (config_source_has(src, key))
+			config_error_key(src, key, "%s: needs bfd = true", key);
+	}
+}
+
 static void check_peers(const AC *cfg, struct config_source *src)
 {
 	char key[64];
@@ -240,6 +267,8 @@ static void check_peers(const AC *cfg, struct config_source *src)
 						 cfg->peers[i].name);
 		check_peer_endpoint(cfg, src, i);
 		check_peer_session(cfg, src, i);
+		check_peer_ttl(cfg, src, i);
+		check_peer_bfd(&cfg->peers[i], src, i);
 	}
 }
 

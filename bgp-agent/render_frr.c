@@ -38,6 +38,72 @@ static void set_remote_as(struct tmpl_data *d, const struct peer_config *p)
 		tmpl_set_string(d, "remote_as", words[p->remote_as]);
 }
 
+/* One FRR BFD profile per distinct (interval, multiplier) pair, named after
+ * it, so peers with the same timers share one and a name says what it does. */
+static void bfd_profile_name(const struct peer_config *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "bgp-agent-%ux%u", p->bfd_interval_ms, p->bfd_multiplier);
+}
+
+/* Only values FRR does not default to: `show running-config` omits the
+ * others, and frr-reload.py would see a difference on every run. */
+static void set_unless_frr_default(struct tmpl_data *d, const char *key, unsigned v,
+				   unsigned frr_default)
+{
+	if (v != frr_default)
+		tmpl_set_stringf(d, key, "%u", v);
+	else
+		tmpl_set_string(d, key, "");
+}
+
+static int bfd_timer_order(const void *a, const void *b)
+{
+	const struct peer_config *x = *(const struct peer_config *const *)a;
+	const struct peer_config *y = *(const struct peer_config *const *)b;
+
+	if (x->bfd_interval_ms != y->bfd_interval_ms)
+		return x->bfd_interval_ms < y->bfd_interval_ms ? -1 : 1;
+	return (int)x->bfd_multiplier - (int)y->bfd_multiplier;
+}
+
+/* The profiles the BFD peers use, ordered by interval then multiplier. */
+static void add_bfd_profiles(struct tmpl_data *top, const struct agent_config *cfg)
+{
+	const struct peer_config **bfd = calloc(cfg->n_peers + 1, sizeof(*bfd));
+	char name[64];
+	size_t n = 0;
+
+	tmpl_set_list(top, "bfd_profiles");
+	for (size_t i = 0; bfd != NULL && i < cfg->n_peers; i++)
+		if (cfg->peers[i].bfd)
+			bfd[n++] = &cfg->peers[i];
+	if (n > 0)
+		qsort(bfd, n, sizeof(*bfd), bfd_timer_order);
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_data *d;
+
+		if ((i > 0 && bfd_timer_order(&bfd[i - 1], &bfd[i]) == 0) ||
+		    (d = tmpl_list_append(top, "bfd_profiles")) == NULL)
+			continue;
+		bfd_profile_name(bfd[i], name, sizeof(name));
+		tmpl_set_string(d, "name", name);
+		set_unless_frr_default(d, "multiplier", bfd[i]->bfd_multiplier, FRR_BFD_MULTIPLIER);
+		set_unless_frr_default(d, "interval", bfd[i]->bfd_interval_ms, FRR_BFD_INTERVAL_MS);
+	}
+	free(bfd);
+}
+
+static void add_graceful_restart(struct tmpl_data *top, const struct agent_config *cfg)
+{
+	tmpl_set_bool(top, "graceful_restart", cfg->graceful_restart.enabled);
+	set_unless_frr_default(top, "gr_restart_time", cfg->graceful_restart.restart_time,
+			       FRR_GR_RESTART_TIME);
+	set_unless_frr_default(top, "gr_stalepath_time", cfg->graceful_restart.stalepath_time,
+			       FRR_GR_STALEPATH_TIME);
+	set_unless_frr_default(top, "gr_select_defer_time", cfg->graceful_restart.select_defer_time,
+			       FRR_GR_SELECT_DEFER_TIME);
+}
+
 static void add_peer(struct tmpl_data *top, const struct peer_config *p)
 {
 	struct tmpl_data *d = tmpl_list_append(top, "peers");
@@ -50,6 +116,9 @@ static void add_peer(struct tmpl_data *top, const struct peer_config *p)
 	set_remote_as(d, p);
 	tmpl_set_string(d, "description", p->name);
 	tmpl_set_bool(d, "bfd", p->bfd);
+	bfd_profile_name(p, buf, sizeof(buf));
+	tmpl_set_string(d, "bfd_profile", p->bfd ? buf : "");
+	set_unless_frr_default(d, "ttl_security_hops", p->ttl_security_hops, 0);
 	tmpl_set_string(d, "password", p->password);
 	tmpl_set_bool(d, "multihop", p->multihop);
 	tmpl_set_bool(d, "timers", p->hold_time != 0);
@@ -171,6 +240,8 @@ struct tmpl_data *frr_template_data(const struct agent_config *cfg, const char *
 	tmpl_set_stringf(top, "asn", "%u", cfg->node.asn);
 	tmpl_set_string(top, "router_id", ip_addr_format(&cfg->node.address, buf, sizeof(buf)));
 	tmpl_set_bool(top, "ecmp", cfg->kernel.ecmp);
+	add_graceful_restart(top, cfg);
+	add_bfd_profiles(top, cfg);
 	tmpl_set_list(top, "peers");
 	for (size_t i = 0; i < cfg->n_peers; i++)
 		add_peer(top, sorted[i]);

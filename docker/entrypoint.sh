@@ -1,6 +1,7 @@
 #!/bin/bash
-# Container entrypoint: starts FRR's zebra and bgpd with FIB install off
-# (bgpd -n: bgp-agent is the only writer of the routes BGP learned), then runs
+# Container entrypoint: starts FRR's zebra, bfdd (for `bfd = true` peers) and
+# bgpd with FIB install off (bgpd -n: bgp-agent is the only writer of the
+# routes BGP learned), then runs
 # `bgp-agent run` and stays as PID 1: it forwards SIGTERM/SIGINT/SIGHUP to the
 # agent, reaps orphans, and stops FRR when the agent exits.
 #
@@ -39,13 +40,18 @@ prepare_frr() {
 start_frr() {
 	/usr/lib/frr/zebra -d -f "$FRR_CONF" -i "$FRR_RUN/zebra.pid"
 	wait_for "$FRR_RUN/zserv.api"
+	# bfdd reads only its block of the file: given all of it, it leaves config
+	# mode at the first `exit` of a block it does not know (router bgp).
+	sed -n '/^frr defaults /p; /^bfd$/,/^exit$/p' "$FRR_CONF" >"$FRR_RUN/bfdd.conf"
+	/usr/lib/frr/bfdd -d -f "$FRR_RUN/bfdd.conf" -i "$FRR_RUN/bfdd.pid"
+	wait_for "$FRR_RUN/bfdd.vty"
 	/usr/lib/frr/bgpd -d -n -f "$FRR_CONF" -i "$FRR_RUN/bgpd.pid"
 	wait_for "$FRR_RUN/bgpd.vty"
 }
 
 stop_frr() {
 	local d
-	for d in bgpd zebra; do
+	for d in bgpd bfdd zebra; do
 		if [ -f "$FRR_RUN/$d.pid" ]; then kill "$(cat "$FRR_RUN/$d.pid")" 2>/dev/null || true; fi
 	done
 }

@@ -20,7 +20,7 @@ done
 # --- entrypoint -----------------------------------------------------------------
 check "entrypoint.sh passes bash -n" bash -n "$D/entrypoint.sh"
 check "entrypoint.sh is executable" test -x "$D/entrypoint.sh"
-for b in /usr/lib/frr/zebra /usr/lib/frr/bgpd; do
+for b in /usr/lib/frr/zebra /usr/lib/frr/bfdd /usr/lib/frr/bgpd; do
 	grep -q "$b" "$D/entrypoint.sh" && check "entrypoint's $b exists in Debian's frr package" test -x "$b"
 done
 check "entrypoint starts bgpd without FIB install (-n)" grep -q 'bgpd -d -n' "$D/entrypoint.sh"
@@ -51,10 +51,11 @@ ep_daemons_gone() { [ -z "$(ip netns pids "$(ns ep)")" ]; }
 if ep_run; then
 	check "entrypoint: zebra, bgpd and the agent start; the agent applied its FRR config" wait_until 30 ep_applied
 	check "entrypoint: bgpd runs with -n (no FIB install)" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bgpd -d -n'"
+	check "entrypoint: bfdd runs (for bfd = true peers)" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bfdd -d'"
 	kill -TERM "$EP_PID"
 	wait "$EP_PID"
 	check_eq "entrypoint: SIGTERM is forwarded, the agent exits 0 and so does the entrypoint" "$?" 0
-	check "entrypoint: zebra and bgpd are stopped after the agent exits" wait_until 10 ep_daemons_gone
+	check "entrypoint: zebra, bfdd and bgpd are stopped after the agent exits" wait_until 10 ep_daemons_gone
 else
 	not_ok "entrypoint: set up its namespace"
 fi

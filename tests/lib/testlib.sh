@@ -99,8 +99,9 @@ ns_link() {
 ns_bridge() { ip -n "$(ns "$1")" link add "$2" type bridge && ip -n "$(ns "$1")" link set "$2" up; }
 
 # --- FRR ------------------------------------------------------------------
-# frr_start NAME CONFIG_FILE [DAEMON_ARGS...]: starts zebra and bgpd inside lab
-# host NAME with pathspace = its namespace name. Extra args go to bgpd (e.g. -n
+# frr_start NAME CONFIG_FILE [DAEMON_ARGS...]: starts zebra, bfdd and bgpd inside
+# lab host NAME with pathspace = its namespace name (bfdd as wherever FRR runs
+# for the agent: `bfd = true` peers need it). Extra args go to bgpd (e.g. -n
 # to keep bgpd from installing routes through zebra).
 frr_start() {
 	local n d conf=$2; n=$(ns "$1"); shift 2
@@ -112,14 +113,20 @@ frr_start() {
 	ip netns exec "$n" /usr/lib/frr/zebra -d -N "$n" -f "/etc/frr/$n/frr.conf" \
 		-i "$d/zebra.pid" --log file:"$d/zebra.log" || return 1
 	wait_until 10 test -S "$d/zserv.api" || return 1
+	# bfdd gets the defaults line and its own block: reading the whole file it
+	# would leave config mode at the `exit` of the first block it does not know
+	# (router bgp) and miss its profiles.
+	sed -n '/^frr defaults /p; /^bfd$/,/^exit$/p' "$conf" >"/etc/frr/$n/bfdd.conf"
+	ip netns exec "$n" /usr/lib/frr/bfdd -d -N "$n" -f "/etc/frr/$n/bfdd.conf" \
+		-i "$d/bfdd.pid" --log file:"$d/bfdd.log" || return 1
 	ip netns exec "$n" /usr/lib/frr/bgpd -d -N "$n" -f "/etc/frr/$n/frr.conf" \
 		-i "$d/bgpd.pid" --log file:"$d/bgpd.log" "$@" || return 1
 	wait_until 10 test -S "$d/bgpd.vty"
 }
-# frr_stop NAME [DAEMON]: stops bgpd and zebra (or just DAEMON) of lab host NAME.
+# frr_stop NAME [DAEMON]: stops bgpd, bfdd and zebra (or just DAEMON) of lab host NAME.
 frr_stop() {
 	local n d p; n=$(ns "$1"); d=/var/run/frr/$n
-	for p in ${2:-bgpd zebra}; do
+	for p in ${2:-bgpd bfdd zebra}; do
 		[ -f "$d/$p.pid" ] && kill "$(cat "$d/$p.pid")" 2>/dev/null
 	done
 	sleep 0.3

@@ -101,6 +101,9 @@ static void test_example_every_key(void **state)
 	assert_int_equal(p->hold_time, 9);
 	assert_int_equal(p->keepalive, 3);
 	assert_false(p->multihop);
+	assert_int_equal(p->bfd_interval_ms, 100);
+	assert_int_equal(p->bfd_multiplier, 3);
+	assert_int_equal(p->ttl_security_hops, 1);
 	assert_true(p->line > 0);
 	assert_int_equal(cfg.peers[1].remote_as, PEER_AS_INTERNAL);
 	assert_int_equal(cfg.peers[2].address.family, AF_INET6);
@@ -154,6 +157,13 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.control.socket, "/run/bgp-agent/n1.sock");
 	assert_int_equal(cfg.peers[0].max_prefixes, 20000);
 	assert_false(cfg.peers[0].bfd);
+	assert_int_equal(cfg.peers[0].bfd_interval_ms, 100); /* 100 ms x 3: <= 300 ms */
+	assert_int_equal(cfg.peers[0].bfd_multiplier, 3);
+	assert_int_equal(cfg.peers[0].ttl_security_hops, 0);
+	assert_true(cfg.graceful_restart.enabled);
+	assert_int_equal(cfg.graceful_restart.restart_time, 120);
+	assert_int_equal(cfg.graceful_restart.stalepath_time, 360);
+	assert_int_equal(cfg.graceful_restart.select_defer_time, 360);
 	assert_int_equal(cfg.peers[0].keepalive, 10); /* hold_time / 3 */
 	free(out);
 	config_free(&cfg);
@@ -308,6 +318,28 @@ static const struct bad_case bad_cases[] = {
 	  "   bfd = 1; }\n);\n", 6, "peers.0.bfd: expected true or false" },
 	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.1\"; asn = 65000;\n"
 	  "   max_prefix = 5; }\n);\n", 6, "unknown key \"max_prefix\" in peers.0 (did you mean \"max_prefixes\"?)" },
+	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.1\"; asn = 65000;\n"
+	  "   multihop = true;\n   ttl_security_hops = 1; }\n);\n", 7,
+	  "peers.0.ttl_security_hops: GTSM and multihop exclude each other" },
+	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.1\"; asn = 65000;\n"
+	  "   ttl_security_hops = 255; }\n);\n", 6,
+	  "peers.0.ttl_security_hops: 255 is out of range 0-254" },
+	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.1\"; asn = 65000;\n"
+	  "   bfd = true; bfd_interval_ms = 5; }\n);\n", 6,
+	  "peers.0.bfd_interval_ms: 5 is out of range 10-60000" },
+	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.1\"; asn = 65000;\n"
+	  "   bfd = true; bfd_multiplier = 1; }\n);\n", 6,
+	  "peers.0.bfd_multiplier: 1 is out of range 2-255" },
+	{ MINIMAL "peers = (\n { name = \"a\"; address = \"192.168.1.1\"; asn = 65000;\n"
+	  "   bfd_multiplier = 5; }\n);\n", 6, "peers.0.bfd_multiplier: needs bfd = true" },
+	{ MINIMAL "graceful_restart = {\n  restart_time = 5000;\n};\n", 5,
+	  "graceful_restart.restart_time: 5000 is out of range 0-4095" },
+	{ MINIMAL "graceful_restart = {\n  stalepath_time = 0;\n};\n", 5,
+	  "graceful_restart.stalepath_time: 0 is out of range 1-4095" },
+	{ MINIMAL "graceful_restart = {\n  select_defer_time = 3601;\n};\n", 5,
+	  "graceful_restart.select_defer_time: 3601 is out of range 0-3600" },
+	{ MINIMAL "graceful_restart = {\n  enable = false;\n};\n", 5,
+	  "unknown key \"enable\" in graceful_restart (did you mean \"enabled\"?)" },
 	{ MINIMAL "peers = { name = \"a\"; };\n", 4, "peers: expected a list ( { ... }, { ... } )" },
 	{ MINIMAL "cni = {\n  bridge = \"a-very-long-bridge\";\n};\n", 5,
 	  "cni.bridge: \"a-very-long-bridge\" is too long (at most 15 characters)" },
