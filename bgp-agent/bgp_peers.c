@@ -93,6 +93,9 @@ static void fill_peer(struct bgp_peer *p, const char *key, json_t *peer)
 	copy_str(p->state, sizeof(p->state), json_object_get(peer, "bgpState"));
 	p->remote_as = (uint32_t)get_uint(peer, "remoteAs");
 	p->established = strcmp(p->state, "Established") == 0;
+	copy_str(p->bfd_status, sizeof(p->bfd_status),
+		 json_object_get(json_object_get(peer, "peerBfdInfo"), "status"));
+	copy_str(p->last_reset, sizeof(p->last_reset), json_object_get(peer, "lastResetDueTo"));
 	if (p->established)
 		p->uptime_ms = get_uint(peer, "bgpTimerUpMsec");
 	fill_af(p, peer);

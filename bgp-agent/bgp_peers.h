@@ -1,5 +1,6 @@
 /* Parses bgpd's `show bgp neighbors json` into one plain record per peer:
- * state, uptime, prefix counters and End-of-RIB per address family. Parsing
+ * state, uptime, BFD state, last reset reason, prefix counters and
+ * End-of-RIB per address family. Parsing
  * only (for status output and for deciding when stale routes may go). */
 #ifndef BGP_PEERS_H
 #define BGP_PEERS_H
@@ -38,6 +39,8 @@ struct bgp_peer {
 	char state[24];           /* "Established", "Active", "Connect", "Idle", ... */
 	bool established;
 	uint64_t uptime_ms;       /* time in Established; 0 otherwise */
+	char bfd_status[16];      /* peerBfdInfo.status: "Up", "Down", "Unknown"; "" = no BFD */
+	char last_reset[64];      /* lastResetDueTo: why the session last went down */
 	struct bgp_peer_af af[BGP_AF_COUNT];
 };
 

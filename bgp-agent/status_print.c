@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_COLS 8
+#define MAX_COLS 9
 #define CELL_MAX 160
 
 /* A table is collected first, so every column can be as wide as its widest
@@ -102,9 +102,20 @@ static void fmt_nexthops(const json_t *route, char *buf, size_t len)
 	}
 }
 
+/* Why a session that is not up went down last, as bgpd says it. */
+static void print_peer_resets(const json_t *st, FILE *out)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(json_object_get(st, "peers"), i, p)
+		if (!json_is_true(json_object_get(p, "established")) && *str(p, "last_reset"))
+			fprintf(out, "  %s: last reset: %s\n", str(p, "name"), str(p, "last_reset"));
+}
+
 static void print_peers(const json_t *st, FILE *out)
 {
-	struct table t = { .ncols = 8, .head = { "PEER", "ADDRESS", "AS", "STATE", "UPTIME",
+	struct table t = { .ncols = 9, .head = { "PEER", "ADDRESS", "AS", "STATE", "BFD", "UPTIME",
 						 "RECEIVED", "ACCEPTED", "FILTERED" } };
 	char as[16], up[32], rx[16], acc[16], filt[16];
 	size_t i;
@@ -112,8 +123,8 @@ static void print_peers(const json_t *st, FILE *out)
 
 	fprintf(out, "\nPeers:\n");
 	json_array_foreach(json_object_get(st, "peers"), i, p) {
-		const char *row[8] = { str(p, "name"), str(p, "address"), as, str(p, "state"), up,
-				       rx, acc, filt };
+		const char *row[9] = { str(p, "name"), str(p, "address"), as, str(p, "state"),
+				       str(p, "bfd"), up, rx, acc, filt };
 		snprintf(as, sizeof(as), "%lld", num(p, "remote_as"));
 		if (json_is_true(json_object_get(p, "established")))
 			fmt_duration(num(p, "uptime_s"), up, sizeof(up));
@@ -125,6 +136,7 @@ static void print_peers(const json_t *st, FILE *out)
 		table_row(&t, row);
 	}
 	table_print(&t, out);
+	print_peer_resets(st, out);
 }
 
 static void print_advertised(const json_t *st, FILE *out)

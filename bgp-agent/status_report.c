@@ -103,6 +103,20 @@ static json_t *rejected_json(struct agent *a)
 	return arr;
 }
 
+/* "off" when the peer has no bfd = true; otherwise bfdd's state as bgpd
+ * reports it ("up", "down", "unknown" before the first packet or without
+ * bfdd), so a BFD session down while BGP is up shows. */
+static const char *peer_bfd_state(const struct peer_config *pc, const struct bgp_peer *bp)
+{
+	if (!pc->bfd)
+		return "off";
+	if (bp == NULL || bp->bfd_status[0] == '\0')
+		return "unknown";
+	if (strcmp(bp->bfd_status, "Up") == 0)
+		return "up";
+	return strcmp(bp->bfd_status, "Down") == 0 ? "down" : "unknown";
+}
+
 static json_t *peer_json(const struct peer_config *pc, const struct bgp_peer *bp)
 {
 	char key[PEER_ID_MAX];
@@ -117,10 +131,12 @@ static json_t *peer_json(const struct peer_config *pc, const struct bgp_peer *bp
 		accepted += bp->af[af].accepted;
 		eor = eor && bp->af[af].eor_received;
 	}
-	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:I, s:I, s:I, s:I, s:b}", "name", pc->name,
-			 "address", key, "remote_as", (json_int_t)(bp != NULL ? bp->remote_as : pc->asn),
+	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "name",
+			 pc->name, "address", key,
+			 "remote_as", (json_int_t)(bp != NULL ? bp->remote_as : pc->asn),
 			 "state", bp != NULL ? bp->state : "unknown",
 			 "established", bp != NULL && bp->established,
+			 "bfd", peer_bfd_state(pc, bp), "last_reset", bp != NULL ? bp->last_reset : "",
 			 "uptime_s", (json_int_t)(bp != NULL ? bp->uptime_ms / 1000 : 0),
 			 "prefixes_received", (json_int_t)received,
 			 "prefixes_accepted", (json_int_t)accepted, "prefixes_filtered", (json_int_t)0,

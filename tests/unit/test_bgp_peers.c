@@ -126,6 +126,30 @@ static void test_not_negotiated_family_is_inactive(void **state)
 	bgp_peers_free(&peers);
 }
 
+/* FRR 8.4's peerBfdInfo (neighbor X bfd) and lastResetDueTo: a BFD session
+ * that is down while BGP is still Established must be visible. */
+static void test_bfd_state_and_last_reset(void **state)
+{
+	const char *json = "{\"10.0.0.1\":{\"bgpState\":\"Established\","
+			   "\"lastResetDueTo\":\"BFD down received\","
+			   "\"peerBfdInfo\":{\"type\":\"single hop\",\"detectMultiplier\":3,"
+			   "\"rxMinInterval\":100,\"txMinInterval\":100,\"status\":\"Down\","
+			   "\"lastUpdate\":\"0:00:00:01\"}},"
+			   "\"10.0.0.2\":{\"bgpState\":\"Active\"}}";
+	struct bgp_peers peers = { 0 };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(bgp_peers_parse(json, strlen(json), &peers, err, sizeof(err)), 0);
+	assert_int_equal(peers.n, 2);
+	assert_true(peers.peers[0].established);
+	assert_string_equal(peers.peers[0].bfd_status, "Down");
+	assert_string_equal(peers.peers[0].last_reset, "BFD down received");
+	assert_string_equal(peers.peers[1].bfd_status, "");
+	assert_string_equal(peers.peers[1].last_reset, "");
+	bgp_peers_free(&peers);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_one_down),
 		cmocka_unit_test(test_no_instance_and_reparse),
 		cmocka_unit_test(test_not_negotiated_family_is_inactive),
+		cmocka_unit_test(test_bfd_state_and_last_reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
