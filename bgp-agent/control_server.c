@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -13,12 +14,8 @@
 #include "fd_io.h"
 #include "log.h"
 
-#define REQUEST_MAX 4096
-/* A client gets this long to send its request and to read the answer. The
- * socket is root-only, so a slow client is a bug, not an attack; the bound
- * keeps it from stalling the daemon. */
-#define CLIENT_TIMEOUT_MS 2000
 #define CLIENT_WAIT_MS 30000 /* the client's own patience */
+#define BUSY_REPLY "{\"error\":\"too many control clients; try again\"}\n"
 
 static int set_timeouts(int fd, int ms)
 {
@@ -42,28 +39,6 @@ static int fill_addr(struct sockaddr_un *sa, const char *path)
 	return 0;
 }
 
-/* Reads until a newline or EOF; the request is NUL-terminated in buf. */
-static ssize_t read_request(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	while (n + 1 < len) {
-		ssize_t r = read(fd, buf + n, len - 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (memchr(buf, '\n', n) != NULL)
-			break;
-	}
-	buf[n] = '\0';
-	return (ssize_t)n;
-}
-
 static json_t *error_reply(const char *fmt, const char *arg)
 {
 	char msg[256];
@@ -72,44 +47,167 @@ static json_t *error_reply(const char *fmt, const char *arg)
 	return json_pack("{s:s}", "error", msg);
 }
 
-static json_t *handle_request(struct control_server *cs, const char *text)
+static struct control_client **slot_of(struct control_server *cs, uint64_t id)
 {
-	json_error_t jerr;
-	json_t *req = json_loads(text, JSON_DISABLE_EOF_CHECK, &jerr);
-	const char *command = NULL;
-	json_t *reply;
-
-	if (req == NULL || json_unpack(req, "{s:s}", "command", &command) != 0) {
-		json_decref(req);
-		return error_reply("bad request: %s", req == NULL ? jerr.text : "no \"command\"");
-	}
-	reply = cs->handler(command, cs->arg);
-	if (reply == NULL)
-		reply = error_reply("unknown command \"%s\"", command);
-	json_decref(req);
-	return reply;
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (cs->clients[i] != NULL && cs->clients[i]->id == id)
+			return &cs->clients[i];
+	return NULL;
 }
 
-static void serve_client(struct control_server *cs, int fd)
+static void drop_client(struct control_server *cs, struct control_client **slot)
 {
-	char buf[REQUEST_MAX];
-	json_t *reply;
-	char *text;
+	event_loop_del(cs->loop, (*slot)->fd);
+	control_client_free(*slot);
+	free(*slot);
+	*slot = NULL;
+}
 
-	if (set_timeouts(fd, CLIENT_TIMEOUT_MS) != 0 || read_request(fd, buf, sizeof(buf)) <= 0) {
-		log_debug("control: client sent no request");
-		return;
+/* One timer for all clients, armed for the earliest deadline. */
+static void arm_deadline(struct control_server *cs)
+{
+	uint64_t now = monotonic_ms(), first = 0;
+
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		const struct control_client *c = cs->clients[i];
+
+		if (c != NULL && (first == 0 || c->deadline_ms < first))
+			first = c->deadline_ms;
 	}
-	reply = handle_request(cs, buf);
-	text = json_dumps(reply, JSON_COMPACT);
+	timer_arm(cs->timer_fd, first == 0 ? 0 : first > now ? first - now : 1, 0);
+}
+
+static void send_reply(struct control_server *cs, struct control_client **slot, json_t *reply)
+{
+	struct control_client *c = *slot;
+	char *text = json_dumps(reply, JSON_COMPACT);
+
 	json_decref(reply);
 	if (text == NULL) {
 		log_errorx("control: cannot encode the answer");
+		drop_client(cs, slot);
 		return;
 	}
-	if (fd_write_all(fd, text, strlen(text)) != 0 || fd_write_all(fd, "\n", 1) != 0)
-		log_warn("control: writing the answer");
-	free(text);
+	control_client_queue(c, text, monotonic_ms());
+	if (c->state == CLIENT_DONE || control_client_write(c) != 0) {
+		drop_client(cs, slot); /* all sent, or the client went away */
+		return;
+	}
+	event_loop_set_events(cs->loop, c->fd, EPOLLOUT);
+}
+
+static void handle_request(struct control_server *cs, struct control_client **slot)
+{
+	json_error_t jerr;
+	json_t *req = json_loads((*slot)->req, JSON_DISABLE_EOF_CHECK, &jerr);
+	const char *command = NULL;
+	json_t *reply = NULL;
+
+	if (req == NULL || json_unpack(req, "{s:s}", "command", &command) != 0) {
+		reply = error_reply("bad request: %s", req == NULL ? jerr.text : "no \"command\"");
+	} else {
+		switch (cs->handler(command, (*slot)->id, &reply, cs->arg)) {
+		case CONTROL_ANSWERED:
+			break;
+		case CONTROL_DEFERRED:
+			/* Nothing to read meanwhile; the deadline still runs. */
+			event_loop_set_events(cs->loop, (*slot)->fd, 0);
+			json_decref(req);
+			return;
+		case CONTROL_UNKNOWN:
+			reply = error_reply("unknown command \"%s\"", command);
+			break;
+		}
+	}
+	json_decref(req);
+	send_reply(cs, slot, reply);
+}
+
+static void on_client(int fd, uint32_t events, void *arg)
+{
+	struct control_server *cs = arg;
+	struct control_client **slot = NULL;
+	enum control_frame frame;
+
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX && slot == NULL; i++)
+		if (cs->clients[i] != NULL && cs->clients[i]->fd == fd)
+			slot = &cs->clients[i];
+	if (slot == NULL)
+		return;
+	if ((*slot)->state == CLIENT_WAITING && (events & (EPOLLHUP | EPOLLERR))) {
+		drop_client(cs, slot); /* left before its answer was ready */
+	} else if ((*slot)->state == CLIENT_WRITING) {
+		if (control_client_write(*slot) != 0)
+			drop_client(cs, slot);
+	} else if ((*slot)->state == CLIENT_READING && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+		if (control_client_read(*slot, monotonic_ms(), &frame) != 0) {
+			log_debug("control: client sent no usable request");
+			drop_client(cs, slot);
+		} else if (frame == FRAME_COMPLETE) {
+			handle_request(cs, slot);
+		}
+	}
+	arm_deadline(cs);
+}
+
+static void on_deadline(int fd, uint32_t events, void *arg)
+{
+	struct control_server *cs = arg;
+	uint64_t now = monotonic_ms();
+
+	(void)events;
+	timer_ack(fd);
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++) {
+		struct control_client *c = cs->clients[i];
+
+		if (c == NULL || !control_client_expired(c, now))
+			continue;
+		if (c->state == CLIENT_WAITING) {
+			log_warnx("control: no answer ready in %d ms", CONTROL_WAIT_MS);
+			send_reply(cs, &cs->clients[i], error_reply("%s", "the agent did not answer in time"));
+			continue;
+		}
+		log_debug("control: client too slow (%s); closed",
+			  c->state == CLIENT_READING ? "request" : "reading the answer");
+		drop_client(cs, &cs->clients[i]);
+	}
+	arm_deadline(cs);
+}
+
+/* Told, not just closed: `bgp-agent status` then says why. */
+static void refuse(struct control_server *cs, int fd)
+{
+	if (cs->n_refused++ % 100 == 0)
+		log_warnx("control: more than %d clients at once; refusing (%u so far)",
+			  CONTROL_CLIENTS_MAX, cs->n_refused);
+	if (send(fd, BUSY_REPLY, strlen(BUSY_REPLY), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("control: telling a refused client: %s", strerror(errno));
+	close(fd);
+}
+
+static void add_client(struct control_server *cs, int fd)
+{
+	struct control_client **slot = NULL;
+
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX && slot == NULL; i++)
+		if (cs->clients[i] == NULL)
+			slot = &cs->clients[i];
+	if (slot == NULL) {
+		refuse(cs, fd);
+		return;
+	}
+	*slot = malloc(sizeof(**slot));
+	if (*slot == NULL) {
+		log_error("control: client");
+		close(fd);
+		return;
+	}
+	control_client_init(*slot, fd, ++cs->next_id, monotonic_ms());
+	if (event_loop_add(cs->loop, fd, on_client, cs) != 0) {
+		control_client_free(*slot);
+		free(*slot);
+		*slot = NULL;
+	}
 }
 
 static void on_accept(int fd, uint32_t events, void *arg)
@@ -118,14 +216,38 @@ static void on_accept(int fd, uint32_t events, void *arg)
 	int client;
 
 	(void)events;
-	client = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-	if (client < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			log_warn("control: accept");
+	/* A few per wakeup: a burst of clients must not starve the rest. */
+	for (int i = 0; i < 8; i++) {
+		client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (client < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("control: accept");
+			break;
+		}
+		add_client(cs, client);
+	}
+	arm_deadline(cs);
+}
+
+void control_server_answer(struct control_server *cs, uint64_t client_id, json_t *reply)
+{
+	struct control_client **slot = slot_of(cs, client_id);
+
+	if (slot == NULL || (*slot)->state != CLIENT_WAITING) {
+		json_decref(reply); /* it gave up (deadline) or left */
 		return;
 	}
-	serve_client(cs, client);
-	close(client);
+	send_reply(cs, slot, reply);
+	arm_deadline(cs);
+}
+
+size_t control_server_clients(const struct control_server *cs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		n += cs->clients[i] != NULL;
+	return n;
 }
 
 static int bind_socket(struct control_server *cs, const char *path)
@@ -153,7 +275,7 @@ static int bind_socket(struct control_server *cs, const char *path)
 	umask(old);
 	if (rc != 0)
 		return -1;
-	return listen(cs->fd, 8);
+	return listen(cs->fd, 64);
 }
 
 int control_server_open(struct control_server *cs, struct event_loop *loop, const char *path,
@@ -163,13 +285,20 @@ int control_server_open(struct control_server *cs, struct event_loop *loop, cons
 	cs->loop = loop;
 	cs->handler = handler;
 	cs->arg = arg;
+	cs->fd = cs->timer_fd = -1;
 	snprintf(cs->path, sizeof(cs->path), "%s", path);
+	cs->timer_fd = timer_create_fd();
+	if (cs->timer_fd < 0 || event_loop_add(loop, cs->timer_fd, on_deadline, cs) != 0) {
+		control_server_close(cs);
+		return -1;
+	}
 	cs->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (cs->fd < 0 || bind_socket(cs, path) != 0) {
 		log_error("control: cannot listen on \"%s\"", path);
 		if (cs->fd >= 0)
 			close(cs->fd);
 		cs->fd = -1;
+		control_server_close(cs);
 		return -1;
 	}
 	if (event_loop_add(loop, cs->fd, on_accept, cs) != 0) {
@@ -182,6 +311,14 @@ int control_server_open(struct control_server *cs, struct event_loop *loop, cons
 
 void control_server_close(struct control_server *cs)
 {
+	for (size_t i = 0; i < CONTROL_CLIENTS_MAX; i++)
+		if (cs->clients[i] != NULL)
+			drop_client(cs, &cs->clients[i]);
+	if (cs->timer_fd >= 0) {
+		event_loop_del(cs->loop, cs->timer_fd);
+		close(cs->timer_fd);
+		cs->timer_fd = -1;
+	}
 	if (cs->fd < 0)
 		return;
 	event_loop_del(cs->loop, cs->fd);

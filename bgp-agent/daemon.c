@@ -120,11 +120,14 @@ static int open_signals(struct agent *a)
 	return event_loop_add(a->loop, a->signal_fd, on_signal, a);
 }
 
-static json_t *on_control(const char *command, void *arg)
+static enum control_result on_control(const char *command, uint64_t client_id, json_t **reply,
+				      void *arg)
 {
-	if (strcmp(command, "status") == 0)
-		return status_report_build(arg);
-	return NULL;
+	(void)client_id;
+	if (strcmp(command, "status") != 0)
+		return CONTROL_UNKNOWN;
+	*reply = status_report_build(arg);
+	return CONTROL_ANSWERED;
 }
 
 /* bgpd came back: re-check its pid right away instead of at the next tick. */
@@ -179,7 +182,7 @@ int daemon_run(struct agent_config *cfg)
 	a->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	a->signal_fd = -1;
-	a->ctl.fd = -1;
+	a->ctl.fd = a->ctl.timer_fd = -1;
 	a->frr.timer_fd = -1;
 	a->started = time(NULL);
 	snprintf(a->last_reload, sizeof(a->last_reload), "none");

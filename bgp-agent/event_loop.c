@@ -65,8 +65,33 @@ void event_loop_free(struct event_loop *loop)
 
 int event_loop_add(struct event_loop *loop, int fd, event_cb cb, void *arg)
 {
+	return event_loop_add_events(loop, fd, EPOLLIN, cb, arg);
+}
+
+static struct event_source *find_source(struct event_loop *loop, int fd)
+{
+	for (struct event_source *s = loop->sources; s != NULL; s = s->next)
+		if (s->fd == fd)
+			return s;
+	return NULL;
+}
+
+int event_loop_set_events(struct event_loop *loop, int fd, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = find_source(loop, fd) };
+
+	if (ev.data.ptr == NULL || epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev) != 0) {
+		log_error("epoll_ctl mod fd %d", fd);
+		return -1;
+	}
+	return 0;
+}
+
+int event_loop_add_events(struct event_loop *loop, int fd, uint32_t events, event_cb cb,
+			  void *arg)
+{
 	struct event_source *s = calloc(1, sizeof(*s));
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = { .events = events };
 
 	if (s == NULL) {
 		log_error("event source");

@@ -17,6 +17,11 @@ struct event_loop *event_loop_new(void);
 void event_loop_free(struct event_loop *loop);
 /* Watches fd for input. 0, or -1 after logging. */
 int event_loop_add(struct event_loop *loop, int fd, event_cb cb, void *arg);
+/* Watches fd for events (EPOLLIN, EPOLLOUT, ...). 0, or -1 after logging. */
+int event_loop_add_events(struct event_loop *loop, int fd, uint32_t events, event_cb cb,
+			  void *arg);
+/* Changes what a watched fd waits for (e.g. EPOLLOUT while output is queued). */
+int event_loop_set_events(struct event_loop *loop, int fd, uint32_t events);
 /* Stops watching fd (does not close it). Safe from inside a callback. */
 void event_loop_del(struct event_loop *loop, int fd);
 /* Waits up to timeout_ms (-1 = forever) and dispatches what is ready.

@@ -7,9 +7,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "child_process.h"
@@ -130,6 +134,7 @@ struct client_args {
 	json_t *reply;
 	int rc;
 	char err[256];
+	atomic_bool done;
 };
 
 static void *client_thread(void *arg)
@@ -137,15 +142,36 @@ static void *client_thread(void *arg)
 	struct client_args *c = arg;
 
 	c->rc = control_request(c->path, c->command, &c->reply, c->err, sizeof(c->err));
+	atomic_store(&c->done, true);
 	return NULL;
 }
 
-static json_t *handler(const char *command, void *arg)
+struct handler_state {
+	int calls;
+	uint64_t deferred_id; /* the last "later" request */
+};
+
+static enum control_result handler(const char *command, uint64_t id, json_t **reply, void *arg)
 {
-	(*(int *)arg)++;
-	if (strcmp(command, "status") == 0)
-		return json_pack("{s:s, s:i}", "answer", "hello", "n", 42);
-	return NULL;
+	struct handler_state *h = arg;
+
+	h->calls++;
+	if (strcmp(command, "later") == 0) {
+		h->deferred_id = id;
+		return CONTROL_DEFERRED;
+	}
+	if (strcmp(command, "status") != 0)
+		return CONTROL_UNKNOWN;
+	*reply = json_pack("{s:s, s:i}", "answer", "hello", "n", 42);
+	return CONTROL_ANSWERED;
+}
+
+/* Runs the loop until the client thread has its answer (bounded). */
+static void serve_until(struct event_loop *loop, const atomic_bool *done)
+{
+	for (int i = 0; i < 100 && !atomic_load(done); i++)
+		assert_int_equal(event_loop_run_once(loop, 50), 0);
+	assert_true(atomic_load(done));
 }
 
 static json_t *ask(struct event_loop *loop, const char *path, const char *command)
@@ -154,10 +180,20 @@ static json_t *ask(struct event_loop *loop, const char *path, const char *comman
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, client_thread, &c), 0);
-	assert_int_equal(event_loop_run_once(loop, 2000), 0); /* accept + answer */
+	serve_until(loop, &c.done);
 	pthread_join(t, NULL);
 	assert_int_equal(c.rc, 0);
 	return c.reply;
+}
+
+static int raw_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
 }
 
 static void test_control_roundtrip(void **state)
@@ -166,7 +202,7 @@ static void test_control_roundtrip(void **state)
 	struct control_server cs;
 	struct event_loop *loop = event_loop_new();
 	json_t *reply;
-	int calls = 0;
+	struct handler_state calls = { 0 };
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -182,7 +218,7 @@ static void test_control_roundtrip(void **state)
 	reply = ask(loop, path, "bogus");
 	assert_non_null(strstr(json_string_value(json_object_get(reply, "error")), "bogus"));
 	json_decref(reply);
-	assert_int_equal(calls, 2);
+	assert_int_equal(calls.calls, 2);
 
 	control_server_close(&cs);
 	assert_int_equal(access(path, F_OK), -1); /* socket file removed */
@@ -190,6 +226,126 @@ static void test_control_roundtrip(void **state)
 	snprintf(path, sizeof(path), "%s/sub", dir);
 	rmdir(path);
 	rmdir(dir);
+}
+
+static void open_server(struct control_server *cs, struct event_loop *loop, char *dir,
+			char *path, size_t len, struct handler_state *h)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, len, "%s/agent.sock", dir);
+	assert_int_equal(control_server_open(cs, loop, path, handler, h), 0);
+}
+
+static void close_server(struct control_server *cs, struct event_loop *loop, const char *dir)
+{
+	control_server_close(cs);
+	event_loop_free(loop);
+	rmdir(dir);
+}
+
+/* Clients that send nothing, or half a request, hold a slot but not the
+ * loop: a complete request is answered meanwhile. */
+static void test_control_stalled_clients_do_not_block(void **state)
+{
+	char dir[] = "/tmp/test-control.XXXXXX", path[64];
+	struct control_server cs;
+	struct event_loop *loop = event_loop_new();
+	struct handler_state h = { 0 };
+	int idle[5], half;
+	json_t *reply;
+
+	(void)state;
+	open_server(&cs, loop, dir, path, sizeof(path), &h);
+	for (size_t i = 0; i < 5; i++)
+		idle[i] = raw_connect(path);
+	half = raw_connect(path);
+	assert_int_equal(write(half, "{\"comm", 6), 6);
+	reply = ask(loop, path, "status");
+	assert_string_equal(json_string_value(json_object_get(reply, "answer")), "hello");
+	json_decref(reply);
+	assert_int_equal(control_server_clients(&cs), 6);
+	for (size_t i = 0; i < 5; i++)
+		close(idle[i]);
+	close(half);
+	close_server(&cs, loop, dir);
+}
+
+/* Past CONTROL_CLIENTS_MAX a client is told so and closed. */
+static void test_control_too_many_clients(void **state)
+{
+	char dir[] = "/tmp/test-control.XXXXXX", path[64], buf[256] = "";
+	struct control_server cs;
+	struct event_loop *loop = event_loop_new();
+	struct handler_state h = { 0 };
+	int fds[CONTROL_CLIENTS_MAX + 1];
+	ssize_t n;
+
+	(void)state;
+	open_server(&cs, loop, dir, path, sizeof(path), &h);
+	for (size_t i = 0; i <= CONTROL_CLIENTS_MAX; i++) {
+		fds[i] = raw_connect(path);
+		assert_int_equal(event_loop_run_once(loop, 100), 0);
+	}
+	assert_int_equal(control_server_clients(&cs), CONTROL_CLIENTS_MAX);
+	n = read(fds[CONTROL_CLIENTS_MAX], buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "too many control clients"));
+	for (size_t i = 0; i <= CONTROL_CLIENTS_MAX; i++)
+		close(fds[i]);
+	close_server(&cs, loop, dir);
+}
+
+/* A request without a newline in CONTROL_REQUEST_MAX bytes is dropped. */
+static void test_control_request_too_long(void **state)
+{
+	char dir[] = "/tmp/test-control.XXXXXX", path[64], big[CONTROL_REQUEST_MAX + 10], c;
+	struct control_server cs;
+	struct event_loop *loop = event_loop_new();
+	struct handler_state h = { 0 };
+	int fd;
+
+	(void)state;
+	open_server(&cs, loop, dir, path, sizeof(path), &h);
+	fd = raw_connect(path);
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(event_loop_run_once(loop, 50), 0);
+	assert_int_equal(control_server_clients(&cs), 0);
+	/* closed without an answer (a reset: the rest of the input was unread) */
+	assert_true(read(fd, &c, 1) <= 0);
+	assert_int_equal(h.calls, 0);
+	close(fd);
+	close_server(&cs, loop, dir);
+}
+
+/* A deferred answer goes to its client when the handler has it; one for a
+ * client that already left is dropped. */
+static void test_control_deferred_answer(void **state)
+{
+	char dir[] = "/tmp/test-control.XXXXXX", path[64];
+	struct control_server cs;
+	struct event_loop *loop = event_loop_new();
+	struct handler_state h = { 0 };
+	struct client_args c = { .command = "later" };
+	pthread_t t;
+
+	(void)state;
+	open_server(&cs, loop, dir, path, sizeof(path), &h);
+	c.path = path;
+	assert_int_equal(pthread_create(&t, NULL, client_thread, &c), 0);
+	for (int i = 0; i < 100 && h.deferred_id == 0; i++)
+		assert_int_equal(event_loop_run_once(loop, 50), 0);
+	assert_int_not_equal(h.deferred_id, 0);
+	assert_false(atomic_load(&c.done));
+	control_server_answer(&cs, h.deferred_id, json_pack("{s:s}", "answer", "late"));
+	serve_until(loop, &c.done);
+	pthread_join(t, NULL);
+	assert_int_equal(c.rc, 0);
+	assert_string_equal(json_string_value(json_object_get(c.reply, "answer")), "late");
+	json_decref(c.reply);
+	control_server_answer(&cs, h.deferred_id, json_pack("{s:s}", "answer", "gone"));
+	close_server(&cs, loop, dir);
 }
 
 static void test_control_no_agent(void **state)
@@ -213,6 +369,10 @@ int main(void)
 		cmocka_unit_test(test_child_kill_whole_group),
 		cmocka_unit_test(test_child_missing_program),
 		cmocka_unit_test(test_control_roundtrip),
+		cmocka_unit_test(test_control_stalled_clients_do_not_block),
+		cmocka_unit_test(test_control_too_many_clients),
+		cmocka_unit_test(test_control_request_too_long),
+		cmocka_unit_test(test_control_deferred_answer),
 		cmocka_unit_test(test_control_no_agent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
