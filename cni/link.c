@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "log.h"
 #include "nl_conn.h"
 
 static void fill_info(struct rtnl_link *l, struct link_info *out)
@@ -153,6 +154,7 @@ int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int
 {
 	struct rtnl_link *veth = rtnl_link_veth_alloc(), *p;
 	struct nl_addr *mac = random_mac();
+	struct cni_err ignored = { 0 };
 	int rc;
 
 	if (veth == NULL || mac == NULL) {
@@ -185,7 +187,12 @@ int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int
 				   host, peer);
 	if (rc < 0)
 		return nl_conn_error(err, rc, "creating veth '%s' / '%s'", host, peer);
-	return set_alias(sk, host, alias, err);
+	if (set_alias(sk, host, alias, err) == 0)
+		return 0;
+	/* Created with NLM_F_EXCL, so it is ours; a nameless pair would leak. */
+	if (link_delete(sk, host, &ignored) != 0)
+		log_warnx("deleting '%s' after a failed alias: %s", host, ignored.details);
+	return -1;
 }
 
 int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err)
@@ -252,9 +259,12 @@ void link_host_veth_name(const char *containerid, const char *ifname, char *out,
 	snprintf(out, len, "veth%08x", h);
 }
 
-void link_host_veth_alias(const char *containerid, const char *ifname, char *out, size_t len)
+int link_host_veth_alias(const char *containerid, const char *ifname,
+			 char out[LINK_ALIAS_MAX + 1])
 {
-	snprintf(out, len, "%s/%s", containerid, ifname);
+	int n = snprintf(out, LINK_ALIAS_MAX + 1, "%s/%s", containerid, ifname);
+
+	return n < 0 || n > LINK_ALIAS_MAX ? -1 : 0;
 }
 
 bool link_alias_is_ours(const char *have, const char *ours)

@@ -9,6 +9,10 @@
 
 #include "cni_error.h"
 
+/* IFALIASZ (256) less 2: the kernel counts the NUL libnl sends, and wants
+ * one more byte free. */
+#define LINK_ALIAS_MAX 254
+
 struct link_info {
 	int ifindex;
 	int master;
@@ -16,7 +20,7 @@ struct link_info {
 	unsigned mtu;
 	char name[IFNAMSIZ];
 	char mac[18];
-	char alias[256]; /* IFLA_IFALIAS, "" when none */
+	char alias[LINK_ALIAS_MAX + 1]; /* IFLA_IFALIAS, "" when none */
 	bool is_bridge, is_veth;
 };
 
@@ -31,7 +35,8 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promi
  * namespace) and peer `peer` (down) created directly in the namespace netns_fd.
  * The host end gets a random locally administered MAC, written to host_mac,
  * and `alias` (who it belongs to) as its interface alias.
- * Code 103 when a name is taken. */
+ * Code 103 when a name is taken. A pair this call created is deleted again
+ * when naming it fails. */
 int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int netns_fd,
 		     int master, int mtu, const char *alias, char host_mac[18],
 		     struct cni_err *err);
@@ -54,7 +59,9 @@ void link_host_veth_name(const char *containerid, const char *ifname, char *out,
  * empty alias counts as ours: a crash between creating the pair and naming
  * it must not leave a veth that DEL refuses to remove. */
 bool link_alias_is_ours(const char *have, const char *ours);
-void link_host_veth_alias(const char *containerid, const char *ifname, char *out,
-			  size_t len);
+/* out needs LINK_ALIAS_MAX + 1 bytes; -1 when the alias would not fit (the
+ * kernel refuses it: ADD must refuse such an attachment before creating). */
+int link_host_veth_alias(const char *containerid, const char *ifname,
+			 char out[LINK_ALIAS_MAX + 1]);
 
 #endif

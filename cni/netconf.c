@@ -359,15 +359,18 @@ static int parse_ipam(json_t *root, struct ipam_conf *ic, struct cni_err *err)
 
 /* ---- GC attachments ------------------------------------------------------ */
 
+/* 0 filled, 1 skipped, -1 error. */
 static int parse_attachment(json_t *o, struct attachment *a, struct cni_err *err)
 {
 	json_t *id = json_object_get(o, "containerID"), *ifn = json_object_get(o, "ifname");
 
-	if (!json_is_string(id) || !json_is_string(ifn) ||
-	    json_string_length(id) >= sizeof(a->containerid) ||
-	    json_string_length(ifn) >= sizeof(a->ifname))
+	if (!json_is_string(id) || !json_is_string(ifn))
 		return bad_value(err, "cni.dev/valid-attachments",
 				 "entries need string \"containerID\" and \"ifname\"");
+	/* Longer than ours can be: nothing of ours to keep, skip it. */
+	if (json_string_length(id) >= sizeof(a->containerid) ||
+	    json_string_length(ifn) >= sizeof(a->ifname))
+		return 1;
 	snprintf(a->containerid, sizeof(a->containerid), "%s", json_string_value(id));
 	snprintf(a->ifname, sizeof(a->ifname), "%s", json_string_value(ifn));
 	return 0;
@@ -391,9 +394,12 @@ static int parse_valid_attachments(json_t *root, struct netconf *nc, struct cni_
 	if (nc->valid == NULL)
 		return cni_err_set(err, CNI_ERR_INTERNAL, "out of memory", "attachments");
 	json_array_foreach(a, i, v) {
-		if (parse_attachment(v, &nc->valid[i], err) != 0)
+		int rc = parse_attachment(v, &nc->valid[nc->n_valid], err);
+
+		if (rc < 0)
 			return -1;
-		nc->n_valid++;
+		if (rc == 0)
+			nc->n_valid++;
 	}
 	return 0;
 }

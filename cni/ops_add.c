@@ -24,6 +24,7 @@ struct add_ctx {
 	struct cni_result routes; /* routes for the pod */
 	struct link_info br, hveth, cveth;
 	char host_name[IFNAMSIZ];
+	char alias[LINK_ALIAS_MAX + 1]; /* who the host veth belongs to */
 	bool allocated, veth_created;
 };
 
@@ -111,9 +112,8 @@ static int create_veth(struct add_ctx *c, struct cni_err *err)
 {
 	struct cni_err first = { 0 };
 	struct link_info old;
-	char alias[256];
+	const char *alias = c->alias;
 
-	link_host_veth_alias(c->env->containerid, c->env->ifname, alias, sizeof(alias));
 	if (link_veth_create(c->host, c->host_name, c->env->ifname, c->ns_fd, c->br.ifindex,
 			     c->nc->mtu, alias, c->hveth.mac, &first) == 0)
 		return 0;
@@ -259,6 +259,13 @@ int op_add(const struct cni_env *env, const struct netconf *nc, struct cni_err *
 	result_init(&c.ipam);
 	result_init(&c.routes);
 	result_init(&res);
+	/* Before anything exists: an id too long to name the veth's owner. */
+	if (link_host_veth_alias(env->containerid, env->ifname, c.alias) != 0) {
+		cni_err_set(err, CNI_ERR_ENV, "invalid CNI_CONTAINERID",
+			    "%zu characters: '<containerid>/<ifname>' must fit the host veth's "
+			    "alias of %d bytes", strlen(env->containerid), LINK_ALIAS_MAX);
+		goto out;
+	}
 	c.ns_fd = netns_open(env->netns, err);
 	if (c.ns_fd < 0 || ipam_add(nc, env, &c.ipam, err) != 0)
 		goto out;

@@ -37,14 +37,17 @@ static void delete_in_child(int ifindex, const char *name)
 static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env, const char *name,
 			    bool sync, struct cni_err *err)
 {
+	char alias[LINK_ALIAS_MAX + 1];
 	struct link_info li;
-	char alias[256];
 	pid_t pid;
-	int rc = link_get_info(sk, name, &li, err);
+	int rc;
 
+	/* ADD refuses an attachment whose alias does not fit: none of ours. */
+	if (link_host_veth_alias(env->containerid, env->ifname, alias) != 0)
+		return 0;
+	rc = link_get_info(sk, name, &li, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0; /* 1: already gone */
-	link_host_veth_alias(env->containerid, env->ifname, alias, sizeof(alias));
 	if (!link_alias_is_ours(li.alias, alias)) {
 		log_warnx("'%s' belongs to '%s', not to '%s': left alone", name, li.alias, alias);
 		return 0;
