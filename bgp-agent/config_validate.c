@@ -138,24 +138,69 @@ static bool addr_is_link_local6(const struct ip_addr *a)
 	return a->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->u.v6);
 }
 
-static bool addr_is_unusable(const struct ip_addr *a)
+/* What a BGP session cannot run to: no host answers there (unspecified,
+ * broadcast, multicast), or the node would peer with itself (loopback). */
+static const char *addr_unusable_reason(const struct ip_addr *a)
 {
-	if (a->family == AF_INET)
-		return a->u.v4.s_addr == 0 || IN_MULTICAST(ntohl(a->u.v4.s_addr));
-	return IN6_IS_ADDR_UNSPECIFIED(&a->u.v6) || IN6_IS_ADDR_MULTICAST(&a->u.v6);
+	if (a->family == AF_INET) {
+		uint32_t h = ntohl(a->u.v4.s_addr);
+
+		if (h == INADDR_ANY)
+			return "the unspecified address";
+		if (h == INADDR_BROADCAST)
+			return "the broadcast address";
+		if (IN_MULTICAST(h))
+			return "multicast";
+		if ((h >> 24) == IN_LOOPBACKNET)
+			return "loopback";
+		return NULL;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(&a->u.v6))
+		return "the unspecified address";
+	if (IN6_IS_ADDR_MULTICAST(&a->u.v6))
+		return "multicast";
+	if (IN6_IS_ADDR_LOOPBACK(&a->u.v6))
+		return "loopback";
+	if (IN6_IS_ADDR_V4MAPPED(&a->u.v6))
+		return "IPv4-mapped (write the IPv4 address)";
+	return NULL;
+}
+
+/* A pod address is not a router: a session there would run over the pod
+ * network the session itself builds. */
+static void check_peer_not_pod(const AC *cfg, struct config_source *src, const char *key,
+			       const struct ip_addr *a, const char *text)
+{
+	char c[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
+		if (prefix_contains_addr(&cfg->node.pod_cidrs[i], a)) {
+			config_error_key(src, key, "%s: \"%s\" lies inside the node's pod CIDR \"%s\"",
+					 key, text, prefix_format(&cfg->node.pod_cidrs[i], c, sizeof(c)));
+			return;
+		}
+	for (size_t i = 0; i < cfg->cluster.n_pod_cidrs; i++)
+		if (prefix_contains_addr(&cfg->cluster.pod_cidrs[i], a)) {
+			config_error_key(src, key, "%s: \"%s\" lies inside the cluster pod CIDR \"%s\"",
+					 key, text, prefix_format(&cfg->cluster.pod_cidrs[i], c, sizeof(c)));
+			return;
+		}
 }
 
 static void check_peer_address(const AC *cfg, struct config_source *src, size_t i, const char *key)
 {
 	const struct peer_config *p = &cfg->peers[i];
 	char a[INET6_ADDRSTRLEN];
+	const char *unusable = addr_unusable_reason(&p->address);
 
 	ip_addr_format(&p->address, a, sizeof(a));
-	if (addr_is_unusable(&p->address))
-		config_error_key(src, key, "%s: \"%s\" is not a usable neighbor address", key, a);
+	if (unusable != NULL)
+		config_error_key(src, key, "%s: \"%s\" is not a usable neighbor address (%s)", key, a,
+				 unusable);
 	else if (addr_is_link_local6(&p->address))
 		config_error_key(src, key, "%s: \"%s\" is link-local; use interface = \"...\" "
 				 "(BGP unnumbered) instead", key, a);
+	check_peer_not_pod(cfg, src, key, &p->address, a);
 	if (cfg->node.n_pod_cidrs > 0 && !config_node_has_family(cfg, p->address.family))
 		config_error_key(src, key, "%s: an IPv%c session carries only IPv%c routes, but "
 				 "node.pod_cidrs has no IPv%c prefix", key, V(p->address.family),
@@ -188,6 +233,10 @@ static void check_peer_endpoint(const AC *cfg, struct config_source *src, size_t
 		return;
 	}
 	check_ifname(src, key, p->interface);
+	/* Loopback has no neighbor and no IPv6 link-local peer to find. */
+	if (strcmp(p->interface, "lo") == 0)
+		config_error_key(src, key, "%s: \"lo\" is the loopback; name the link to the "
+				 "neighbor", key);
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(cfg->peers[j].interface, p->interface) == 0)
 			config_error_key(src, key, "%s: duplicate peer interface \"%s\" (also peer \"%s\")",
