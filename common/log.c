@@ -74,31 +74,72 @@ const char *log_level_name(enum log_level level)
 	return level_names[level];
 }
 
-/* One line per message, written with a single fprintf so concurrent CNI
- * invocations appending to one log file do not interleave mid-line. */
+size_t log_format(char *buf, size_t size, const char *stamp, const char *prefix,
+		  const char *msg)
+{
+	size_t n = 0;
+	const char *line = msg;
+
+	if (size < 2) {
+		if (size == 1)
+			buf[0] = '\0';
+		return 0;
+	}
+	buf[0] = '\0';
+	for (;;) {
+		const char *nl = strchr(line, '\n');
+		int len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
+		int w = snprintf(buf + n, size - n, "%s%s%.*s\n", stamp, prefix, len, line);
+
+		if (w < 0 || (size_t)w >= size - n) {
+			n = size - 1;
+			buf[n - 1] = '\n'; /* truncated: still one whole line */
+			return n;
+		}
+		n += (size_t)w;
+		if (nl == NULL || nl[1] == '\0')
+			return n;
+		line = nl + 1;
+	}
+}
+
+/* A log file has no journald to time-stamp it: every line gets the local
+ * time, so a continuation line is as readable alone as the first. */
+static void log_stamp(char *stamp, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char date[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(stamp, size, "%s.%03ld ", date, ts.tv_nsec / 1000000);
+}
+
+/* One write per message, so concurrent CNI invocations appending to one log
+ * file do not interleave mid-line. */
 static void log_emit(enum log_level level, int errnum, const char *fmt, va_list ap)
 {
 	FILE *out = log_out != NULL ? log_out : stderr;
-	char msg[1024];
-	char stamp[32] = "";
+	char msg[1024], prefix[128], stamp[40] = "", line[4096];
+	size_t n;
 
 	if (level > log_threshold)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_out_owned) {
-		struct timespec ts;
-		struct tm tm;
+	if (errnum != 0) {
+		size_t len = strlen(msg);
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S ", &tm);
+		snprintf(msg + len, sizeof(msg) - len, ": %s", strerror(errnum));
 	}
-	if (errnum != 0)
-		fprintf(out, "%s%s[%d]: %s: %s: %s\n", stamp, log_progname, (int)getpid(),
-			level_names[level], msg, strerror(errnum));
-	else
-		fprintf(out, "%s%s[%d]: %s: %s\n", stamp, log_progname, (int)getpid(),
-			level_names[level], msg);
+	if (log_out_owned)
+		log_stamp(stamp, sizeof(stamp));
+	snprintf(prefix, sizeof(prefix), "%s[%d]: %s: ", log_progname, (int)getpid(),
+		 level_names[level]);
+	n = log_format(line, sizeof(line), stamp, prefix, msg);
+	fwrite(line, 1, n, out);
+	fflush(out);
 }
 
 #define LOG_VARIANT(name, level, with_errno)                     \

@@ -19,6 +19,12 @@ int log_level_parse(const char *name);
 /* level → "error", "warn", "info" or "debug". */
 const char *log_level_name(enum log_level level);
 
+/* Writes msg into buf as log lines: every line of msg (split at '\n') gets
+ * stamp and prefix in front and a '\n' at the end; a message too long for buf
+ * is cut but still ends in '\n'. Returns the bytes written (no NUL counted). */
+size_t log_format(char *buf, size_t size, const char *stamp, const char *prefix,
+		  const char *msg);
+
 /* _warn variants append ": strerror(errno)"; _warnx ones do not. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
