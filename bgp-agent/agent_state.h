@@ -11,6 +11,7 @@
 #include "control_server.h"
 #include "event_loop.h"
 #include "frr_apply.h"
+#include "frr_version.h"
 #include "reconcile.h"
 
 struct agent {
@@ -21,7 +22,9 @@ struct agent {
 	struct control_server ctl;
 	int signal_fd;
 	bool stop;
+	bool verbose;                /* -v: debug level whatever the file says */
 	time_t started;
+	char frr_version[FRR_VERSION_MAX]; /* bgpd's, "" until it answered */
 	unsigned n_reloads;          /* successful SIGHUP reloads */
 	char last_reload[256];       /* outcome of the last SIGHUP */
 };

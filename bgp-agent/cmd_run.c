@@ -16,10 +16,8 @@ int cmd_run(const struct cli_options *opt)
 		config_free(&cfg);
 		return 2;
 	}
-	if (opt->verbose)
-		cfg.log.level = LOG_LVL_DEBUG;
-	log_init("bgp-agent", cfg.log.level, stderr);
-	rc = daemon_run(&cfg);
+	log_init("bgp-agent", opt->verbose ? LOG_LVL_DEBUG : cfg.log.level, stderr);
+	rc = daemon_run(&cfg, opt->verbose);
 	config_free(&cfg);
 	return rc;
 }

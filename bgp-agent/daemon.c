@@ -12,9 +12,9 @@
 #include "log.h"
 #include "node_setup.h"
 
-static int apply_log_config(const struct agent_config *cfg)
+static int apply_log_config(const struct agent_config *cfg, bool verbose)
 {
-	log_set_level(cfg->log.level);
+	log_set_level(verbose ? LOG_LVL_DEBUG : cfg->log.level);
 	if (cfg->log.file[0] == '\0') {
 		log_close(); /* back to stderr */
 		return 0;
@@ -71,7 +71,7 @@ static void reload_config(struct agent *a)
 	keep_restart_only(&a->cfg, &next);
 	config_free(&a->cfg);
 	a->cfg = next; /* in place: the parts hold &a->cfg */
-	apply_log_config(&a->cfg);
+	apply_log_config(&a->cfg, a->verbose);
 	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
 	a->rec.kernel_dirty = true; /* node setup may have added anchors */
 	frr_apply_config_changed(&a->frr);
@@ -130,13 +130,17 @@ static enum control_result on_control(const char *command, uint64_t client_id, j
 	return CONTROL_ANSWERED;
 }
 
-/* bgpd came back: re-check its pid right away instead of at the next tick. */
+/* bgpd came back: re-check its pid right away instead of at the next tick,
+ * and note which FRR it is (it may have been upgraded). */
 static void on_bgpd_changed(void *arg, bool up)
 {
 	struct agent *a = arg;
 
-	if (up)
-		frr_apply_poke(&a->frr);
+	if (!up)
+		return;
+	frr_apply_poke(&a->frr);
+	if (frr_version_fetch(&a->cfg, 1000, a->frr_version, sizeof(a->frr_version)) == 0)
+		log_info("frr: talking to %s", a->frr_version);
 }
 
 static int start_parts(struct agent *a)
@@ -170,7 +174,7 @@ static void stop_parts(struct agent *a)
 	}
 }
 
-int daemon_run(struct agent_config *cfg)
+int daemon_run(struct agent_config *cfg, bool verbose)
 {
 	struct agent *a = calloc(1, sizeof(*a));
 	int rc = 1;
@@ -182,12 +186,13 @@ int daemon_run(struct agent_config *cfg)
 	a->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	a->signal_fd = -1;
+	a->verbose = verbose;
 	a->ctl.fd = a->ctl.timer_fd = -1;
 	a->frr.timer_fd = -1;
 	a->started = time(NULL);
 	snprintf(a->last_reload, sizeof(a->last_reload), "none");
 	a->loop = event_loop_new();
-	if (a->loop == NULL || apply_log_config(&a->cfg) != 0)
+	if (a->loop == NULL || apply_log_config(&a->cfg, a->verbose) != 0)
 		goto out;
 	log_info("starting bgp-agent %s for node %s (config %s)", BGP_AGENT_VERSION,
 		 a->cfg.node.name, a->cfg.path);

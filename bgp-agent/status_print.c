@@ -193,8 +193,9 @@ static void print_header(const json_t *st, FILE *out)
 	fprintf(out, "Agent:  bgp-agent %s, pid %lld, node %s (AS %lld), up %s\n", str(a, "version"),
 		num(a, "pid"), str(a, "node"), num(a, "asn"), up);
 	fprintf(out, "Config: %s (last reload: %s)\n", str(a, "config"), str(a, "last_reload"));
-	fprintf(out, "FRR:    %s, bgpd pid %lld%s; %s (%lld reloads, %lld unchanged)\n",
-		str(f, "state"), num(f, "bgpd_pid"),
+	fprintf(out, "FRR:    %s (%s), bgpd pid %lld%s; %s (%lld reloads, %lld unchanged)\n",
+		str(f, "state"), *str(f, "version") != '\0' ? str(f, "version") : "version unknown",
+		num(f, "bgpd_pid"),
 		json_is_true(json_object_get(f, "bgpd_connected")) ? "" : " (not connected)",
 		str(f, "last_result"), num(f, "reloads"), num(f, "unchanged"));
 	const json_t *t = json_object_get(s, "since_start");

@@ -181,8 +181,8 @@ static json_t *frr_json(struct agent *a)
 {
 	const struct frr_apply *f = &a->frr;
 
-	return json_pack("{s:s, s:b, s:I, s:s, s:I, s:I, s:I}", "state",
-			 frr_apply_state_name(f->state), "bgpd_connected", a->rec.bgpd_up,
+	return json_pack("{s:s, s:s, s:b, s:I, s:s, s:I, s:I, s:I}", "state",
+			 frr_apply_state_name(f->state), "version", a->frr_version, "bgpd_connected", a->rec.bgpd_up,
 			 "bgpd_pid", (json_int_t)frr_bgpd_pid(&a->cfg), "last_result", f->last_result,
 			 "since", (json_int_t)f->last_change, "reloads", (json_int_t)f->n_applied,
 			 "unchanged", (json_int_t)f->n_unchanged);
@@ -206,12 +206,12 @@ static json_t *sync_json(struct agent *a)
 
 static json_t *agent_json(struct agent *a)
 {
-	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "version",
+	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "version",
 			 BGP_AGENT_VERSION, "pid", (int)getpid(), "node", a->cfg.node.name,
 			 "config", a->cfg.path, "started", (json_int_t)a->started,
 			 "asn", (json_int_t)a->cfg.node.asn, "table", (json_int_t)a->cfg.kernel.table,
 			 "protocol", (json_int_t)a->cfg.kernel.protocol, "last_reload",
-			 a->last_reload);
+			 a->last_reload, "log_level", log_level_name(log_get_level()));
 }
 
 /* FRR 8.4's neighbor JSON counts only accepted prefixes; with the routes its
