@@ -22,6 +22,7 @@ enum cni_code {
 	CNI_ERR_IPAM_CORRUPT = 102,  /* an allocation entry cannot be parsed */
 	CNI_ERR_LINK_EXISTS = 103,   /* an interface name we must create is taken */
 	CNI_ERR_DELEGATE = 104,      /* the IPAM plugin could not be run or answered garbage */
+	CNI_ERR_ATTACHED = 105,      /* ADD of an attachment that already holds addresses */
 	CNI_ERR_CHECK_LINK = 110,    /* CHECK: an interface is missing or differs */
 	CNI_ERR_CHECK_ADDR = 111,    /* CHECK: an address is missing */
 	CNI_ERR_CHECK_ROUTE = 112,   /* CHECK: a route is missing */

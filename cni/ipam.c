@@ -24,6 +24,23 @@ static int builtin_fill(const struct netconf *nc, const struct ip_addr *addrs,
 	return 0;
 }
 
+/* The runtime must not ADD an attachment twice without a DEL between; when
+ * it does, a second booking would leak the first address, and whatever this
+ * ADD rolls back would hit the live pod. Refused like host-local does. */
+static int refuse_second_add(struct ipam_store *s, const struct cni_env *env,
+			     struct cni_err *err)
+{
+	struct ip_addr have;
+	char buf[INET6_ADDRSTRLEN];
+	int n = ipam_store_find(s, env->containerid, env->ifname, &have, 1, err);
+
+	if (n <= 0)
+		return n;
+	return cni_err_set(err, CNI_ERR_ATTACHED, "attachment already exists",
+			   "%s/%s already holds %s: DEL it before adding it again",
+			   env->containerid, env->ifname, ip_addr_format(&have, buf, sizeof(buf)));
+}
+
 static int builtin_add(const struct netconf *nc, const struct cni_env *env,
 		       struct cni_result *res, struct cni_err *err)
 {
@@ -33,7 +50,8 @@ static int builtin_add(const struct netconf *nc, const struct cni_env *env,
 	bool low = false;
 	int i = 0, rc = -1;
 
-	if (ipam_store_open(&s, nc->ipam.data_dir, nc->name, err) != 0)
+	if (ipam_store_open(&s, nc->ipam.data_dir, nc->name, err) != 0 ||
+	    refuse_second_add(&s, env, err) != 0)
 		goto out;
 	for (i = 0; i < nc->ipam.n_ranges; i++)
 		if (ipam_store_allocate(&s, &nc->ipam.ranges[i], i, env->containerid,
