@@ -259,17 +259,22 @@ void link_host_veth_name(const char *containerid, const char *ifname, char *out,
 	snprintf(out, len, "veth%08x", h);
 }
 
-int link_host_veth_alias(const char *containerid, const char *ifname,
+int link_host_veth_alias(const char *network, const char *containerid, const char *ifname,
 			 char out[LINK_ALIAS_MAX + 1])
 {
-	int n = snprintf(out, LINK_ALIAS_MAX + 1, "%s/%s", containerid, ifname);
+	int n = snprintf(out, LINK_ALIAS_MAX + 1, "%s/%s/%s", containerid, ifname, network);
 
 	return n < 0 || n > LINK_ALIAS_MAX ? -1 : 0;
 }
 
 bool link_alias_is_ours(const char *have, const char *ours)
 {
-	return have[0] == '\0' || strcmp(have, ours) == 0;
+	const char *net = strrchr(ours, '/');
+	size_t legacy = net != NULL ? (size_t)(net - ours) : strlen(ours);
+
+	if (have[0] == '\0' || strcmp(have, ours) == 0)
+		return true;
+	return strlen(have) == legacy && strncmp(have, ours, legacy) == 0;
 }
 
 int link_foreach_port(struct nl_sock *sk, int master, link_port_fn fn, void *ctx,

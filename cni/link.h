@@ -54,14 +54,16 @@ int link_foreach_port(struct nl_sock *sk, int master, link_port_fn fn, void *ctx
  * DEL finds the host end without any state. */
 void link_host_veth_name(const char *containerid, const char *ifname, char *out,
 			 size_t len);
-/* The host veth's alias "<containerid>/<ifname>": the name is a 32-bit hash,
- * so before deleting a veth of that name we make sure it is really ours. An
- * empty alias counts as ours: a crash between creating the pair and naming
- * it must not leave a veth that DEL refuses to remove. */
+/* The host veth's alias "<containerid>/<ifname>/<network>": the name is a
+ * 32-bit hash, so before deleting a veth of that name we make sure it is
+ * really ours, and GC of one network never takes another network's veth on
+ * the same bridge. An empty alias counts as ours: a crash between creating
+ * the pair and naming it must not leave a veth that DEL refuses to remove; so
+ * does "<containerid>/<ifname>", the alias before it named the network. */
 bool link_alias_is_ours(const char *have, const char *ours);
 /* out needs LINK_ALIAS_MAX + 1 bytes; -1 when the alias would not fit (the
  * kernel refuses it: ADD must refuse such an attachment before creating). */
-int link_host_veth_alias(const char *containerid, const char *ifname,
+int link_host_veth_alias(const char *network, const char *containerid, const char *ifname,
 			 char out[LINK_ALIAS_MAX + 1]);
 
 #endif

@@ -260,10 +260,11 @@ int op_add(const struct cni_env *env, const struct netconf *nc, struct cni_err *
 	result_init(&c.routes);
 	result_init(&res);
 	/* Before anything exists: an id too long to name the veth's owner. */
-	if (link_host_veth_alias(env->containerid, env->ifname, c.alias) != 0) {
+	if (link_host_veth_alias(nc->name, env->containerid, env->ifname, c.alias) != 0) {
 		cni_err_set(err, CNI_ERR_ENV, "invalid CNI_CONTAINERID",
-			    "%zu characters: '<containerid>/<ifname>' must fit the host veth's "
-			    "alias of %d bytes", strlen(env->containerid), LINK_ALIAS_MAX);
+			    "%zu characters: '<containerid>/<ifname>/<network name>' must fit "
+			    "the host veth's alias of %d bytes", strlen(env->containerid),
+			    LINK_ALIAS_MAX);
 		goto out;
 	}
 	c.ns_fd = netns_open(env->netns, err);

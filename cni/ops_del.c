@@ -34,8 +34,8 @@ static void delete_in_child(int ifindex, const char *name)
 
 /* 0 when the link is gone or its deletion is under way. A veth of our name
  * with another alias belongs to another attachment (hash collision). */
-static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env, const char *name,
-			    bool sync, struct cni_err *err)
+static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env,
+			    const struct netconf *nc, const char *name, struct cni_err *err)
 {
 	char alias[LINK_ALIAS_MAX + 1];
 	struct link_info li;
@@ -43,7 +43,7 @@ static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env, const
 	int rc;
 
 	/* ADD refuses an attachment whose alias does not fit: none of ours. */
-	if (link_host_veth_alias(env->containerid, env->ifname, alias) != 0)
+	if (link_host_veth_alias(nc->name, env->containerid, env->ifname, alias) != 0)
 		return 0;
 	rc = link_get_info(sk, name, &li, err);
 	if (rc != 0)
@@ -52,11 +52,11 @@ static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env, const
 		log_warnx("'%s' belongs to '%s', not to '%s': left alone", name, li.alias, alias);
 		return 0;
 	}
-	pid = sync ? -1 : detach_fork();
+	pid = nc->sync_delete ? -1 : detach_fork();
 	if (pid == 0)
 		delete_in_child(li.ifindex, name);
 	if (pid < 0) {
-		if (!sync)
+		if (!nc->sync_delete)
 			log_warn("fork for an asynchronous delete; deleting '%s' now", name);
 		return link_delete_index(sk, li.ifindex, err);
 	}
@@ -74,7 +74,7 @@ int op_del(const struct cni_env *env, const struct netconf *nc, struct cni_err *
 		rc = -1;
 	link_host_veth_name(env->containerid, env->ifname, host_name, sizeof(host_name));
 	sk = nl_conn_open(err);
-	if (sk == NULL || delete_host_veth(sk, env, host_name, nc->sync_delete, err) != 0)
+	if (sk == NULL || delete_host_veth(sk, env, nc, host_name, err) != 0)
 		rc = -1;
 	nl_conn_close(sk);
 	return rc;

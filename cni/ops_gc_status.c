@@ -1,6 +1,6 @@
 /* GC and STATUS (spec 1.1.0). GC releases addresses (ipam.c) and removes
- * host veths on our bridge whose alias names an attachment that is not in
- * the valid list; STATUS is about the address pool. */
+ * host veths on our bridge whose alias names this network and an attachment
+ * that is not in the valid list; STATUS is about the address pool. */
 #include <string.h>
 
 #include "ipam.h"
@@ -25,15 +25,19 @@ static bool is_valid(const struct netconf *nc, const char *id, const char *ifnam
 	return false;
 }
 
-/* Only veths that are provably ours: the alias parses as an attachment and
- * the name is the one we derive from it. */
+/* Only veths that are provably this network's: the alias names an
+ * attachment and this network, and the name is the one derived from it. An
+ * alias without a network (older versions) could be any network's. */
 static int gc_port(const struct link_info *port, void *vctx)
 {
 	struct veth_gc *c = vctx;
-	char id[256], ifname[IFNAMSIZ], name[IFNAMSIZ];
+	char owner[LINK_ALIAS_MAX + 1], id[256], ifname[IFNAMSIZ], name[IFNAMSIZ];
+	const char *net = strrchr(port->alias, '/');
 
-	if (!port->is_veth ||
-	    !entry_parse_owner(port->alias, id, sizeof(id), ifname, sizeof(ifname)))
+	if (!port->is_veth || net == NULL || strcmp(net + 1, c->nc->name) != 0)
+		return 0;
+	snprintf(owner, sizeof(owner), "%.*s", (int)(net - port->alias), port->alias);
+	if (!entry_parse_owner(owner, id, sizeof(id), ifname, sizeof(ifname)))
 		return 0;
 	link_host_veth_name(id, ifname, name, sizeof(name));
 	if (strcmp(name, port->name) != 0 || is_valid(c->nc, id, ifname))

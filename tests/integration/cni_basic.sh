@@ -88,7 +88,7 @@ check_eq "syncDelete: allocation released" "$(allocations v4net)" 0
 # --- a veth of our name that belongs to someone else is never touched ---------------
 cni ADD ctr-z eth0 a "$CS"; zhv=$(jq -r '.interfaces[1].name' <<<"$OUT")
 check_eq "host veth alias names the attachment" \
-	"$(ip -n "$(ns node)" -j -d link show "$zhv" | jq -r '.[0].ifalias')" "ctr-z/eth0"
+	"$(ip -n "$(ns node)" -j -d link show "$zhv" | jq -r '.[0].ifalias')" "ctr-z/eth0/v4net"
 cni DEL ctr-z eth0 a "$CS"
 ip -n "$(ns node)" link add "$zhv" type veth peer name zpeer
 ip -n "$(ns node)" link set "$zhv" alias "someone-else/eth0"

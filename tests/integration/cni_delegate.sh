@@ -110,7 +110,7 @@ check_eq "the kept one belongs to gc-b" \
 	"$(head -n1 "$CNI_DIR"/ipam/gcnet/10.*)" "gc-b/eth0"
 check_eq "GC removed the host veths of the stale attachments" \
 	"$(ip -n "$(ns node)" -j -d link show master br-gcnet |
-	   jq -r '[.[] | .ifalias // .ifname] | sort | join(" ")')" "gc-b/eth0 gcforeign"
+	   jq -r '[.[] | .ifalias // .ifname] | sort | join(" ")')" "gc-b/eth0/gcnet gcforeign"
 check "GC left a foreign port of the bridge alone" ip -n "$(ns node)" link show dev gcforeign
 check "pod gc-b still works after GC" pings b 10.244.10.1
 ip -n "$(ns node)" link del gcforeign

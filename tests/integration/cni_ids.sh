@@ -1,9 +1,9 @@
 #!/bin/bash
 # timeout: 40
 # Container ids at the length limits: the longest id whose owner record
-# "<containerid>/<ifname>" fits the host veth's alias (254 bytes) works for
-# ADD, CHECK, GC and DEL with a readable IPAM record; every longer one (250-255
-# and beyond 255 characters with eth0) is refused with error 4 before anything
+# "<containerid>/<ifname>/<network>" fits the host veth's alias (254 bytes)
+# works for ADD, CHECK, GC and DEL with a readable IPAM record; every longer
+# one (244-255 and beyond 255 characters with eth0 and "idnet") is refused with error 4 before anything
 # is created: no veth, no allocation, and later GCs stay clean.
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/cni_lib.inc"
@@ -14,9 +14,10 @@ C=$(conf idnet '[[{"subnet":"10.244.12.0/24"}]]' '{"cniVersion":"1.1.0"}')
 # id N: a valid container id of N characters.
 id() { printf 'c%*s' "$(($1 - 1))" '' | tr ' ' 'x'; }
 IFN=eth0
-LIMIT=$((254 - ${#IFN} - 1))
+NET=idnet
+LIMIT=$((254 - ${#IFN} - 1 - ${#NET} - 1))
 
-for n in 250 251 252 255 256 300 1000; do
+for n in 244 250 251 252 255 256 300 1000; do
 	[ "$n" -gt "$LIMIT" ] || continue
 	cni ADD "$(id "$n")" "$IFN" a "$C"
 	check_eq "id of $n characters: ADD refused with 4" "$RC $(code)" "1 4"
@@ -32,8 +33,8 @@ check_eq "nothing left by the refused ADDs" "$(node_veths) $(allocations idnet)"
 LONG=$(id "$LIMIT")
 cni ADD "$LONG" "$IFN" a "$C"; RES=$OUT
 check_eq "id of $LIMIT characters (the limit): ADD exits 0" "$RC" 0
-check_eq "its host veth is named by its full id" \
-	"$(ip -n "$(ns node)" -j -d link show type veth | jq -r '.[0].ifalias' | cut -d/ -f1)" "$LONG"
+check_eq "its host veth's alias names its full id and the network" \
+	"$(ip -n "$(ns node)" -j -d link show type veth | jq -r '.[0].ifalias')" "$LONG/$IFN/$NET"
 cni CHECK "$LONG" "$IFN" a "$(with_prev "$C" "$RES")"
 check_eq "CHECK passes (the IPAM record reads back)" "$RC:$OUT" "0:"
 cni GC "" "" "" "$(jq -c --arg id "$LONG" --arg i "$IFN" \
