@@ -314,23 +314,23 @@ static void log_counts(const struct reconciler *r, const struct route_sync_count
 /* While the gate is closed, adopted routes bgpd does not (yet) have are kept
  * by adding them to the desired set as they are; everything else is synced
  * normally, so withdrawals learned in this session apply at once. */
+static bool pick_stale(const struct prefix *p, void *arg)
+{
+	return is_stale(arg, p);
+}
+
 static size_t hold_stale(struct reconciler *r)
 {
-	size_t held = 0;
+	long held;
 
 	if (r->sweep_allowed && r->have_rib)
 		return 0;
-	for (size_t i = 0; i < r->actual.n; i++) {
-		const struct route *k = &r->actual.routes[i];
-
-		if (!is_stale(r, &k->dst) || route_set_find(&r->desired, &k->dst) != NULL)
-			continue;
-		if (route_set_add(&r->desired, k) == 0)
-			held++;
+	held = route_set_add_missing(&r->desired, &r->actual, pick_stale, r);
+	if (held < 0) {
+		log_errorx("routes: out of memory holding stale routes");
+		return 0;
 	}
-	if (held > 0)
-		route_set_sort(&r->desired);
-	return held;
+	return (size_t)held;
 }
 
 static void sync_kernel(struct reconciler *r)

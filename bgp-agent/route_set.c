@@ -1,6 +1,7 @@
 /* Routes and sorted route sets; the diff that drives reconciliation. */
 #include "route_set.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 void route_set_init(struct route_set *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->sorted = true;
 }
 
 void route_set_free(struct route_set *s)
@@ -20,6 +22,7 @@ void route_set_free(struct route_set *s)
 void route_set_clear(struct route_set *s)
 {
 	s->n = 0;
+	s->sorted = true;
 }
 
 static int route_set_reserve(struct route_set *s, size_t want)
@@ -39,10 +42,14 @@ static int route_set_reserve(struct route_set *s, size_t want)
 	return 0;
 }
 
+static int route_key_cmp(const struct route *a, const struct route *b);
+
 int route_set_add(struct route_set *s, const struct route *r)
 {
 	if (route_set_reserve(s, s->n + 1) < 0)
 		return -1;
+	if (s->n > 0 && route_key_cmp(&s->routes[s->n - 1], r) > 0)
+		s->sorted = false;
 	s->routes[s->n++] = *r;
 	return 0;
 }
@@ -103,6 +110,7 @@ static int route_qsort_cmp(const void *a, const void *b)
 
 void route_set_sort(struct route_set *s)
 {
+	s->sorted = true;
 	if (s->n == 0) /* routes may be NULL, which qsort must not see */
 		return;
 	for (size_t i = 0; i < s->n; i++)
@@ -110,10 +118,27 @@ void route_set_sort(struct route_set *s)
 	qsort(s->routes, s->n, sizeof(s->routes[0]), route_qsort_cmp);
 }
 
+int route_set_merge(struct route_set *dst, const struct route_set *src)
+{
+	size_t old_n = dst->n;
+	bool old_sorted = dst->sorted;
+
+	for (size_t i = 0; i < src->n; i++)
+		if (route_set_add(dst, &src->routes[i]) < 0) {
+			dst->n = old_n;
+			dst->sorted = old_sorted;
+			return -1;
+		}
+	if (!dst->sorted)
+		route_set_sort(dst);
+	return 0;
+}
+
 const struct route *route_set_find(const struct route_set *s, const struct prefix *dst)
 {
 	size_t lo = 0, hi = s->n;
 
+	assert(s->sorted);
 	/* Lower bound, so that the first of several metrics is found. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -126,6 +151,31 @@ const struct route *route_set_find(const struct route_set *s, const struct prefi
 	if (lo < s->n && prefix_equal(&s->routes[lo].dst, dst))
 		return &s->routes[lo];
 	return NULL;
+}
+
+long route_set_add_missing(struct route_set *dst, const struct route_set *src,
+			   bool (*pick)(const struct prefix *, void *), void *arg)
+{
+	struct route_set missing;
+	long n = -1;
+
+	/* Collected apart and merged once: appending to dst while looking
+	 * routes up in it would break its order mid-loop (a route sorting
+	 * before one already there hid that one, which was then added twice). */
+	route_set_init(&missing);
+	for (size_t i = 0; i < src->n; i++) {
+		const struct route *r = &src->routes[i];
+
+		if ((pick != NULL && !pick(&r->dst, arg)) || route_set_find(dst, &r->dst) != NULL)
+			continue;
+		if (route_set_add(&missing, r) < 0)
+			goto out;
+	}
+	if (route_set_merge(dst, &missing) == 0)
+		n = (long)missing.n;
+out:
+	route_set_free(&missing);
+	return n;
 }
 
 /* Both routes canonical (sorted next hops), as in a sorted set. */
@@ -259,6 +309,7 @@ int route_diff(const struct route_set *desired, const struct route_set *actual,
 	struct diff_out o = { add, replace, del };
 	size_t di = 0, ai = 0;
 
+	assert(desired->sorted && actual->sorted);
 	route_set_clear(add);
 	route_set_clear(replace);
 	route_set_clear(del);

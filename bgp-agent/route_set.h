@@ -51,6 +51,10 @@ struct route_set {
 	struct route *routes; /* sorted by prefix after route_set_sort() */
 	size_t n;
 	size_t cap;
+	/* Keys (prefix, metric) in order: kept by route_set_add() while routes
+	 * come in order, restored by route_set_sort(). Lookups and diffs assert
+	 * it: a binary search over an unsorted set silently misses. */
+	bool sorted;
 };
 
 /* What a reconcile does to one kernel route. REPLACE is create-or-replace of
@@ -69,12 +73,20 @@ struct route_op {
 void route_set_init(struct route_set *s);
 void route_set_free(struct route_set *s);
 void route_set_clear(struct route_set *s); /* n = 0, keeps the memory */
-/* Appends a copy; call route_set_sort() before lookups/diffs. -1 on ENOMEM. */
+/* Appends a copy; call route_set_sort() before lookups/diffs unless routes
+ * are added in order. -1 on ENOMEM. */
 int route_set_add(struct route_set *s, const struct route *r);
 /* Sorts by (prefix, metric) and puts every route's next hops in canonical order. */
 void route_set_sort(struct route_set *s);
 /* Binary search in a sorted set: the first route for dst, or NULL. */
 const struct route *route_set_find(const struct route_set *s, const struct prefix *dst);
+/* Adds every route of src to dst, keeping dst sorted. -1 on ENOMEM (dst unchanged). */
+int route_set_merge(struct route_set *dst, const struct route_set *src);
+/* Adds to the sorted set dst the routes of src whose prefix dst lacks and
+ * that pick() accepts (NULL: all); dst stays sorted. Returns how many were
+ * added, -1 on ENOMEM (dst unchanged). */
+long route_set_add_missing(struct route_set *dst, const struct route_set *src,
+			   bool (*pick)(const struct prefix *, void *), void *arg);
 
 /* Appends a next hop; -1 when the route is full or the next hop is a duplicate. */
 int route_add_nexthop(struct route *r, const struct nexthop *nh);

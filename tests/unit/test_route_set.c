@@ -306,6 +306,75 @@ static void test_ten_thousand(void **state)
 	diff_free(&d);
 }
 
+/* The set remembers whether it is in order: appends in order keep it,
+ * one out of order clears it until the next sort. */
+static void test_sorted_flag_follows_appends(void **state)
+{
+	struct route_set s;
+	struct prefix first = P("10.244.0.0/24");
+
+	(void)state;
+	route_set_init(&s);
+	assert_true(s.sorted);
+	add(&s, R("10.244.1.0/24", "192.168.1.1", NULL));
+	add(&s, R("10.244.2.0/24", "192.168.1.1", NULL));
+	assert_true(s.sorted);
+	add(&s, R("10.244.0.0/24", "192.168.1.1", NULL));
+	assert_false(s.sorted);
+	route_set_sort(&s);
+	assert_true(s.sorted);
+	assert_non_null(route_set_find(&s, &first));
+	route_set_free(&s);
+}
+
+static bool pick_all_but_five(const struct prefix *p, void *arg)
+{
+	struct prefix five = P("10.244.5.0/24");
+
+	(void)arg;
+	return !prefix_equal(p, &five);
+}
+
+/* An agent restart with routes in place: the desired set holds only the
+ * anchor of the node's own CIDR, the kernel has the anchor and learned
+ * routes. Wherever the own CIDR sorts (before, between, after the learned
+ * ones), each prefix must end up exactly once and in order: the anchor
+ * added twice was "File exists" at every sync. */
+static void test_add_missing_every_ordering(void **state)
+{
+	static const char *const own[] = { "10.244.0.0/24", "10.244.3.0/24", "10.244.9.0/24" };
+	static const char *const learned[] = { "10.244.1.0/24", "10.244.5.0/24", "10.244.7.0/24" };
+
+	(void)state;
+	for (size_t o = 0; o < 3; o++)
+		for (int filtered = 0; filtered < 2; filtered++) {
+			struct route_set desired, actual;
+			struct route anchor;
+			struct prefix own_p = P(own[o]);
+			long n;
+
+			route_set_init(&desired);
+			route_set_init(&actual);
+			route_make_anchor(&own_p, &anchor);
+			add(&desired, anchor);
+			add(&actual, anchor);
+			for (size_t l = 0; l < 3; l++)
+				add(&actual, R(learned[l], "192.168.1.12", NULL));
+			route_set_sort(&actual);
+			n = route_set_add_missing(&desired, &actual,
+						  filtered ? pick_all_but_five : NULL, NULL);
+			assert_int_equal(n, filtered ? 2 : 3);
+			assert_int_equal(desired.n, filtered ? 3 : 4);
+			assert_true(desired.sorted);
+			for (size_t i = 1; i < desired.n; i++)
+				assert_true(prefix_cmp(&desired.routes[i - 1].dst,
+						       &desired.routes[i].dst) < 0);
+			assert_int_equal(route_set_find(&desired, &own_p)->type, ROUTE_UNREACHABLE);
+			route_set_free(&desired);
+			route_set_free(&actual);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_nexthop_limit),
 		cmocka_unit_test(test_metric_change_is_add_and_delete),
 		cmocka_unit_test(test_ten_thousand),
+		cmocka_unit_test(test_sorted_flag_follows_appends),
+		cmocka_unit_test(test_add_missing_every_ordering),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
