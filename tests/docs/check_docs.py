@@ -161,6 +161,11 @@ def check_man_warnings():
                            capture_output=True, text=True)
         if r.returncode != 0 or r.stderr:
             errors.append(f"man/{page}: groff -man -ww -z: {r.stderr.strip() or r.returncode}")
+        # What the user sees: man(1) formats with its own preprocessors and width.
+        r = subprocess.run(["man", "--warnings", "-l", path("man/" + page)],
+                           capture_output=True, text=True, env={**os.environ, "MANWIDTH": "80"})
+        if r.returncode != 0 or r.stderr:
+            errors.append(f"man/{page}: man --warnings -l: {r.stderr.strip() or r.returncode}")
     return errors
 
 
