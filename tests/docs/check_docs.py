@@ -145,11 +145,13 @@ def check_example_comments(man, example):
 
 def check_readme(code):
     errors = []
-    for n, line in enumerate(open(path(README)).read().splitlines(), 1):
-        m = re.match(r"^\|\s*`([a-z_]+\.[a-z_.]+)`", line)
-        if m and m.group(1) in code:
-            errors.append(f"{README}:{n}: a table row documents {m.group(1)}; the key "
-                          f"reference is {MAN_CONF} only (put it there, link to it here)")
+    docs = [README] + sorted("docs/" + f for f in os.listdir(path("docs")) if f.endswith(".md"))
+    for doc in docs:
+        for n, line in enumerate(open(path(doc)).read().splitlines(), 1):
+            m = re.match(r"^\|\s*`([a-z_]+\.[a-z_.]+)`", line)
+            if m and m.group(1) in code:
+                errors.append(f"{doc}:{n}: a table row documents {m.group(1)}; the key "
+                              f"reference is {MAN_CONF} only (put it there, link to it here)")
     return errors
 
 

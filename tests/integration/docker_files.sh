@@ -168,7 +168,7 @@ while read -r res what; do
 done <"$tmp/ds.tap"
 
 # --- containerlab ---------------------------------------------------------------------
-# The filtered ToR config shipped for containerlab (and shown in the README for
+# The filtered ToR config shipped for containerlab (and shown in docs/deployment.md for
 # bare metal), for real: as the ToR of a two-node namespace lab.
 clab_tor_lab() {
 	on_cleanup "env LAB=dt$$ '$REPO/tests/lab/lab.sh' down" # if this script is killed meanwhile
