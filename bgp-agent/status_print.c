@@ -102,15 +102,23 @@ static void fmt_nexthops(const json_t *route, char *buf, size_t len)
 	}
 }
 
-/* Why a session that is not up went down last, as bgpd says it. */
+/* Why a session that is not up went down last, as bgpd says it; for a peer
+ * with a password also the kernel's MD5 failures (bgpd never sees those). */
 static void print_peer_resets(const json_t *st, FILE *out)
 {
+	long long md5 = num(json_object_get(st, "agent"), "tcp_md5_failures");
 	size_t i;
 	json_t *p;
 
-	json_array_foreach(json_object_get(st, "peers"), i, p)
-		if (!json_is_true(json_object_get(p, "established")) && *str(p, "last_reset"))
+	json_array_foreach(json_object_get(st, "peers"), i, p) {
+		if (json_is_true(json_object_get(p, "established")))
+			continue;
+		if (*str(p, "last_reset"))
 			fprintf(out, "  %s: last reset: %s\n", str(p, "name"), str(p, "last_reset"));
+		if (json_is_true(json_object_get(p, "md5")) && md5 > 0)
+			fprintf(out, "  %s: the kernel counted %lld TCP-MD5 failures (password "
+				"mismatch?)\n", str(p, "name"), md5);
+	}
 }
 
 static void print_peers(const json_t *st, FILE *out)

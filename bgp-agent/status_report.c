@@ -9,6 +9,7 @@
 #include "frr_filtered.h"
 #include "import_policy.h"
 #include "log.h"
+#include "tcp_md5_stats.h"
 
 static const char *const route_type_names[] = {
 	[ROUTE_UNICAST] = "unicast",
@@ -131,12 +132,13 @@ static json_t *peer_json(const struct peer_config *pc, const struct bgp_peer *bp
 		accepted += bp->af[af].accepted;
 		eor = eor && bp->af[af].eor_received;
 	}
-	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "name",
+	return json_pack("{s:s, s:s, s:I, s:s, s:b, s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:b}", "name",
 			 pc->name, "address", key,
 			 "remote_as", (json_int_t)(bp != NULL ? bp->remote_as : pc->asn),
 			 "state", bp != NULL ? bp->state : "unknown",
 			 "established", bp != NULL && bp->established,
-			 "bfd", peer_bfd_state(pc, bp), "last_reset", bp != NULL ? bp->last_reset : "",
+			 "bfd", peer_bfd_state(pc, bp), "md5", pc->password[0] != '\0',
+			 "last_reset", bp != NULL ? bp->last_reset : "",
 			 "uptime_s", (json_int_t)(bp != NULL ? bp->uptime_ms / 1000 : 0),
 			 "prefixes_received", (json_int_t)received,
 			 "prefixes_accepted", (json_int_t)accepted, "prefixes_filtered", (json_int_t)0,
@@ -206,12 +208,17 @@ static json_t *sync_json(struct agent *a)
 
 static json_t *agent_json(struct agent *a)
 {
-	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s}", "version",
+	uint64_t md5_failures;
+
+	/* The namespace's counter: a wrong password is invisible to bgpd. */
+	tcp_md5_failures_read(&md5_failures);
+	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:I}", "version",
 			 BGP_AGENT_VERSION, "pid", (int)getpid(), "node", a->cfg.node.name,
 			 "config", a->cfg.path, "started", (json_int_t)a->started,
 			 "asn", (json_int_t)a->cfg.node.asn, "table", (json_int_t)a->cfg.kernel.table,
 			 "protocol", (json_int_t)a->cfg.kernel.protocol, "last_reload",
-			 a->last_reload, "log_level", log_level_name(log_get_level()));
+			 a->last_reload, "log_level", log_level_name(log_get_level()),
+			 "tcp_md5_failures", (json_int_t)md5_failures);
 }
 
 /* FRR 8.4's neighbor JSON counts only accepted prefixes; with the routes its

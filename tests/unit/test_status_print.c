@@ -14,14 +14,14 @@
 
 static const char *const status_doc =
 	"{\"agent\":{\"version\":\"1.2.3\",\"pid\":77,\"node\":\"node1\",\"config\":\"/etc/a.conf\","
-	"\"started\":0,\"asn\":65001,\"table\":254,\"protocol\":52,\"last_reload\":\"none\"},"
+	"\"started\":0,\"asn\":65001,\"table\":254,\"protocol\":52,\"last_reload\":\"none\",\"tcp_md5_failures\":7},"
 	"\"frr\":{\"state\":\"applied\",\"bgpd_connected\":true,\"bgpd_pid\":12,"
 	"\"last_result\":\"ok\",\"since\":0,\"reloads\":1,\"unchanged\":0},"
 	"\"peers\":[{\"name\":\"tor1\",\"address\":\"192.168.1.1\",\"remote_as\":65000,"
 	"\"state\":\"Established\",\"established\":true,\"bfd\":\"down\",\"last_reset\":\"\",\"uptime_s\":3725,"
 	"\"prefixes_received\":6,\"prefixes_accepted\":2,\"prefixes_filtered\":4,\"end_of_rib\":true},"
 	"{\"name\":\"spine-long-name\",\"address\":\"fd00::1\",\"remote_as\":4200000000,"
-	"\"state\":\"Active\",\"established\":false,\"bfd\":\"off\","
+	"\"state\":\"Active\",\"established\":false,\"bfd\":\"off\",\"md5\":true,"
 	"\"last_reset\":\"Waiting for peer OPEN\",\"uptime_s\":0,"
 	"\"prefixes_received\":0,\"prefixes_accepted\":0,\"prefixes_filtered\":0,\"end_of_rib\":false}],"
 	"\"advertised\":[{\"prefix\":\"10.244.1.0/24\",\"anchor\":true}],"
@@ -59,7 +59,8 @@ static void test_text_tables_aligned(void **state)
 	/* A BFD session down while BGP is up shows. */
 	assert_non_null(strstr(text, "tor1             192.168.1.1  65000       Established  down  01:02:05"));
 	assert_non_null(strstr(text, "spine-long-name  fd00::1      4200000000  Active       off   -"));
-	assert_non_null(strstr(text, "  spine-long-name: last reset: Waiting for peer OPEN\n"));
+	assert_non_null(strstr(text, "  spine-long-name: last reset: Waiting for peer OPEN\n"
+				     "  spine-long-name: the kernel counted 7 TCP-MD5 failures"));
 	assert_non_null(strstr(text, "10.244.100.0/24  via 192.168.1.1, via fe80::1 dev eth1"));
 	assert_non_null(strstr(text, "10.244.1.0/24  unreachable"));
 	assert_non_null(strstr(text, "0.0.0.0/0  via 192.168.1.1  frr (tor1)  0.0.0.0/0 is a default route"));
