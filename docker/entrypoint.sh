@@ -9,12 +9,14 @@
 #   BGP_AGENT_CONF   agent config (default /etc/bgp-agent/agent.conf)
 #   FRR_CONF         FRR config the agent renders into (default /etc/frr/frr.conf)
 #   FRR_RUN          FRR's run directory with the vty sockets (default /var/run/frr)
+#   FRR_TMP          FRR's per-process scratch directory (default /var/tmp/frr)
 #   BGP_AGENT_ARGS   extra arguments for `bgp-agent run` (e.g. -v)
 set -euo pipefail
 
 BGP_AGENT_CONF=${BGP_AGENT_CONF:-/etc/bgp-agent/agent.conf}
 FRR_CONF=${FRR_CONF:-/etc/frr/frr.conf}
 FRR_RUN=${FRR_RUN:-/var/run/frr}
+FRR_TMP=${FRR_TMP:-/var/tmp/frr}
 agent_pid=
 
 log() { echo "entrypoint: $*" >&2; }
@@ -27,6 +29,32 @@ wait_for() {
 	done
 	log "timed out waiting for $1"
 	return 1
+}
+
+# frr_alive PIDFILE: the pid file names a running FRR daemon.
+frr_alive() {
+	local pid comm
+	pid=$(cat "$1" 2>/dev/null) || return 1
+	[ -n "$pid" ] && comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+	case $comm in zebra | bgpd | bfdd | staticd | watchfrr) return 0 ;; esac
+	return 1
+}
+
+# A restarted container keeps its files but not its processes. FRR names its
+# scratch directories by pid, and pids repeat in a fresh pid namespace: zebra
+# then fails with 'failed to mkdir "/var/tmp/frr/zebra.N": File exists'. The
+# pid files and sockets of the previous run are just as dead. Only if no FRR
+# daemon of this run directory is alive (then it is not ours to clean).
+clean_frr_state() {
+	local f
+	for f in "$FRR_RUN"/*.pid; do
+		if frr_alive "$f"; then
+			log "FRR is already running here ($f: pid $(cat "$f")); not starting a second one"
+			return 1
+		fi
+	done
+	rm -rf "${FRR_TMP:?}"/*
+	rm -f "$FRR_RUN"/*.pid "$FRR_RUN"/*.vty "$FRR_RUN"/zserv.api "$FRR_RUN"/bfdd.sock
 }
 
 prepare_frr() {
@@ -63,6 +91,7 @@ forward() {
 
 main() {
 	bgp-agent check-config -c "$BGP_AGENT_CONF"
+	clean_frr_state
 	prepare_frr
 	start_frr
 	trap 'forward TERM' TERM

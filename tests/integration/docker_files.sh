@@ -26,8 +26,12 @@ done
 check "entrypoint starts bgpd without FIB install (-n)" grep -q 'bgpd -d -n' "$D/entrypoint.sh"
 
 # The entrypoint for real, as far as it runs without a container engine: in a
-# lab namespace with private tmpfs over /etc/frr and /var/run/frr (the
-# container's volumes), with a node config whose paths point into this tree.
+# lab namespace with private tmpfs over /etc/frr, /var/run/frr and /var/tmp/frr
+# (the container's files, kept across a restart), with a node config whose
+# paths point into this tree. It runs twice, each time in a fresh pid
+# namespace as PID 1 like `podman restart` does: pids repeat, and the second
+# run finds the first one's FRR runtime state (and, to make pid collisions
+# certain, scratch directories for every low pid).
 ep_run() {
 	mkdir -p "$tmp/ep"
 	sed -e "s|/usr/share/bgp-agent/frr-templates|$REPO/frr-templates|" \
@@ -38,28 +42,56 @@ ep_run() {
 	ip -n "$(ns ep)" link add eth1 type veth peer name eth1p && ip -n "$(ns ep)" link set eth1 up &&
 		ip -n "$(ns ep)" addr add 192.168.1.11/24 dev eth1 || return 1
 	# ip netns exec runs in a mount namespace of its own: the tmpfs mounts
-	# below never reach the machine's /etc/frr or /var/run/frr.
+	# below never reach the machine's /etc/frr, /var/run/frr or /var/tmp/frr.
 	# shellcheck disable=SC2016 # $1.. expand in the inner shell
 	ip netns exec "$(ns ep)" sh -c 'mount -t tmpfs ep /etc/frr && mount -t tmpfs ep /var/run/frr &&
-		exec env PATH="$1:$PATH" BGP_AGENT_CONF="$2" bash "$3"' ep \
-		"$BUILD_DIR" "$tmp/ep/agent.conf" "$D/entrypoint.sh" >"$tmp/ep/log" 2>&1 &
+		mkdir -p /var/tmp/frr && mount -t tmpfs ep /var/tmp/frr || exit 1
+		for run in 1 2; do
+			[ $run = 2 ] && for p in $(seq 2 300); do mkdir -p /var/tmp/frr/zebra.$p \
+				/var/tmp/frr/bfdd.$p /var/tmp/frr/bgpd.$p; done
+			unshare --pid --fork --mount-proc env PATH="$1:$PATH" BGP_AGENT_CONF="$2" \
+				bash "$3" >"$4/log.$run" 2>&1 &
+			echo $! >"$4/unshare.$run"
+			rc=0; wait $! || rc=$?
+			echo $rc >"$4/rc.$run"
+		done' ep "$BUILD_DIR" "$tmp/ep/agent.conf" "$D/entrypoint.sh" "$tmp/ep" &
 	EP_PID=$!
 	track_pid "$EP_PID"
 }
 ep_applied() { "$AGENT" status -c "$tmp/ep/agent.conf" 2>/dev/null | grep -q '^FRR: *applied'; }
 ep_daemons_gone() { [ -z "$(ip netns pids "$(ns ep)")" ]; }
+# ep_pid RUN: the entrypoint of run RUN (PID 1 of its pid namespace).
+ep_pid() { [ -s "$tmp/ep/unshare.$1" ] && pgrep -P "$(cat "$tmp/ep/unshare.$1")" | head -n1; }
+ep_stop() { # RUN
+	local pid
+	pid=$(ep_pid "$1") && [ -n "$pid" ] && kill -TERM "$pid" &&
+		wait_until 15 test -s "$tmp/ep/rc.$1"
+}
 if ep_run; then
 	check "entrypoint: zebra, bgpd and the agent start; the agent applied its FRR config" wait_until 30 ep_applied
 	check "entrypoint: bgpd runs with -n (no FIB install)" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bgpd -d -n'"
 	check "entrypoint: bfdd runs (for bfd = true peers)" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bfdd -d'"
-	kill -TERM "$EP_PID"
+	ep_stop 1
+	check_eq "entrypoint: SIGTERM is forwarded, the agent exits 0 and so does the entrypoint" \
+		"$(cat "$tmp/ep/rc.1" 2>/dev/null)" 0
+	# --- restart: the same files, a fresh pid namespace -----------------------------
+	check "restarted entrypoint: the agent applied its FRR config again" wait_until 30 sh -c \
+		"[ -s '$tmp/ep/unshare.2' ] && '$AGENT' status -c '$tmp/ep/agent.conf' 2>/dev/null | grep -q '^FRR: *applied'"
+	check "restarted entrypoint: zebra, bfdd and bgpd run" sh -c \
+		"ps -o comm= \$(ip netns pids $(ns ep)) | sort -u | grep -c '^\(zebra\|bfdd\|bgpd\)$' | grep -qx 3"
+	check_eq "restarted entrypoint: FRR finds a clean runtime state (no \"File exists\")" \
+		"$(grep -c 'File exists' "$tmp/ep/log.2")" 0
+	check "restarted entrypoint: the previous run's scratch directories are gone" sh -c \
+		"d=/proc/\$(pgrep -P \$(cat '$tmp/ep/unshare.2') | head -n1)/root/var/tmp/frr
+		 [ -d \$d ] && ls \$d | grep -q '^zebra\.' && ! ls \$d | grep -q '\.300\$'"
+	ep_stop 2
+	check_eq "restarted entrypoint exits 0 on SIGTERM" "$(cat "$tmp/ep/rc.2" 2>/dev/null)" 0
 	wait "$EP_PID"
-	check_eq "entrypoint: SIGTERM is forwarded, the agent exits 0 and so does the entrypoint" "$?" 0
 	check "entrypoint: zebra, bfdd and bgpd are stopped after the agent exits" wait_until 10 ep_daemons_gone
 else
 	not_ok "entrypoint: set up its namespace"
 fi
-[ "$T_FAIL" = 0 ] || tail -n 20 "$tmp/ep/log" >&2
+[ "$T_FAIL" = 0 ] || tail -n 20 "$tmp/ep"/log.* >&2
 
 # --- make install tree ------------------------------------------------------------
 dest=$tmp/root
