@@ -11,6 +11,7 @@
 #   make bench           benchmarks (print figures; not tests)
 #   make demo            the multi-node lab (see README)
 #   make install         DESTDIR=… PREFIX=… (default PREFIX=/usr)
+#   make deb             build/deb/bgp-agent_VERSION_ARCH.deb (debhelper), lintian-checked
 
 CC      ?= cc
 SANITIZE ?= 0
@@ -51,7 +52,7 @@ PREFIX  ?= /usr
 DESTDIR ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 
-.PHONY: all clean deps test unit integration valgrind bench demo demo-down install check-root \
+.PHONY: all clean deps test unit integration valgrind bench demo demo-down install deb check-root \
 	fuzz fuzz-smoke fuzz-bins
 all: $(BUILD)/bgp-bridge $(BUILD)/bgp-agent
 
@@ -184,6 +185,17 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' config/bgp-agent.service \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/system/bgp-agent.service
+
+# Built from a copy of the source (build/deb/src) so the tree stays clean;
+# dpkg-buildpackage leaves the .deb one level up, in build/deb/.
+DEB_DIR = $(BUILD)/deb
+deb:
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	@tar -c --exclude='./build*' --exclude=./.git . | tar -x -C $(DEB_DIR)/src
+	@cd $(DEB_DIR)/src && dpkg-buildpackage -b -us -uc --no-sign >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; exit 1; }
+	@lintian --fail-on error $(DEB_DIR)/*.deb
+	@ls $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf build build-san build-valgrind build-san-valgrind $(FUZZ_BUILD)

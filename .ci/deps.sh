@@ -9,7 +9,8 @@ PACKAGES="make gcc libc6-dev pkg-config
   frr frr-pythontools
   iproute2 iputils-ping procps psmisc kmod util-linux
   containernetworking-plugins valgrind python3 python3-yaml jq
-  groff-base man-db"
+  groff-base man-db
+  build-essential debhelper dpkg-dev lintian"
 
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $PACKAGES
