@@ -10,8 +10,12 @@ need_root
 
 ns_add node1
 nsx node1 ip link set lo up
-agent_conf node1 127.0.0.1 65001 10.244.1.0/24 \
-	'{ name = "tor1"; address = "127.0.0.2"; asn = 65000; }' >/dev/null
+# A peer that never answers, on a dummy link (check-config refuses loopback peers).
+nsx node1 ip link add up0 type dummy
+nsx node1 ip addr add 192.0.2.1/24 dev up0
+nsx node1 ip link set up0 up
+agent_conf node1 192.0.2.1 65001 10.244.1.0/24 \
+	'{ name = "tor1"; address = "192.0.2.2"; asn = 65000; }' >/dev/null
 sed -i "s|^log = .*|log = { level = \"info\"; file = \"$WORK/node1-file.log\"; };|" "$WORK/node1.conf"
 frr_start node1 "$(frr_bootstrap node1)" -n
 ip netns exec "$(ns node1)" "$AGENT" -v run -c "$WORK/node1.conf" >>"$WORK/node1-agent.log" 2>&1 &
