@@ -10,6 +10,7 @@ struct cli_options {
 	const char *config_path; /* -c FILE, default DEFAULT_CONFIG_PATH */
 	bool json;               /* --json (status) */
 	bool verbose;            /* -v: debug logging */
+	int wait_s;              /* --wait SECONDS (run); -1: INSTANCE_WAIT_DEFAULT_S */
 };
 
 /* Each returns the process exit status: 0 ok, 1 runtime failure, 2 bad
