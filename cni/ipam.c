@@ -30,15 +30,17 @@ static int builtin_fill(const struct netconf *nc, const struct ip_addr *addrs,
 static int refuse_second_add(struct ipam_store *s, const struct cni_env *env,
 			     struct cni_err *err)
 {
-	struct ip_addr have;
-	char buf[INET6_ADDRSTRLEN];
-	int n = ipam_store_find(s, env->containerid, env->ifname, &have, 1, err);
+	struct ip_addr have = { .family = AF_UNSPEC };
+	char buf[INET6_ADDRSTRLEN] = "an address";
+	int n = ipam_store_holds(s, env->containerid, env->ifname, err);
 
 	if (n <= 0)
 		return n;
+	if (ipam_store_find(s, env->containerid, env->ifname, &have, 1, err) == 1)
+		ip_addr_format(&have, buf, sizeof(buf));
 	return cni_err_set(err, CNI_ERR_ATTACHED, "attachment already exists",
 			   "%s/%s already holds %s: DEL it before adding it again",
-			   env->containerid, env->ifname, ip_addr_format(&have, buf, sizeof(buf)));
+			   env->containerid, env->ifname, buf);
 }
 
 static int builtin_add(const struct netconf *nc, const struct cni_env *env,

@@ -38,6 +38,10 @@ int ipam_store_release(struct ipam_store *s, const char *containerid, const char
 /* Addresses held by (containerid, ifname): up to max into out; count or -1. */
 int ipam_store_find(struct ipam_store *s, const char *containerid, const char *ifname,
 		    struct ip_addr *out, int max, struct cni_err *err);
+/* Whether (containerid, ifname) holds any address: 1, 0, or -1. Fast (an
+ * owner index, see ipam_store.c) unless the store has never been indexed. */
+int ipam_store_holds(struct ipam_store *s, const char *containerid, const char *ifname,
+		     struct cni_err *err);
 /* Removes entries whose owner is not in valid[]; returns how many, or -1.
  * Corrupted entries are left in place and reported as error 102 at the end. */
 int ipam_store_gc(struct ipam_store *s, const struct attachment *valid, size_t n_valid,

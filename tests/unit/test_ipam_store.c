@@ -1,11 +1,12 @@
 /* The built-in allocator's store on a real temporary directory: order,
  * round-robin, reserved addresses, exhaustion, release, corruption, GC,
- * spare recycling and free counts. */
+ * spare recycling, free counts and the owner index. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -243,6 +244,79 @@ static void test_ipv6_range(void **state)
 	assert_true(left > 1000000);
 }
 
+/* Index names left in the store (".owner.*"), removed when asked. */
+static int index_files_scan(struct fixture *f, bool remove_them)
+{
+	char path[128];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/net", f->dir);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, ".owner.", 7) != 0)
+			continue;
+		n++;
+		if (remove_them)
+			assert_int_equal(unlinkat(dirfd(d), de->d_name, 0), 0);
+	}
+	closedir(d);
+	return n;
+}
+
+static int index_files(struct fixture *f)
+{
+	return index_files_scan(f, false);
+}
+
+static void index_files_remove(struct fixture *f)
+{
+	index_files_scan(f, true);
+}
+
+static void unlink_in(struct fixture *f, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/net/%s", f->dir, name);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void test_owner_index(void **state)
+{
+	struct fixture *f = *state;
+	struct cni_err err = { 0 };
+	const char *a;
+
+	assert_int_equal(ipam_store_holds(&f->s, "a", "eth0", &err), 0); /* indexes the store */
+	assert_non_null(alloc(f, "a", &err));
+	assert_int_equal(index_files(f), 1);
+	assert_int_equal(ipam_store_holds(&f->s, "a", "eth0", &err), 1);
+	assert_int_equal(ipam_store_holds(&f->s, "a", "eth1", &err), 0);
+	assert_int_equal(ipam_store_holds(&f->s, "b", "eth0", &err), 0);
+	assert_int_equal(ipam_store_release(&f->s, "a", "eth0", &err), 1);
+	assert_int_equal(ipam_store_holds(&f->s, "a", "eth0", &err), 0);
+	assert_int_equal(index_files(f), 0);
+
+	a = alloc(f, "b", &err); /* an entry removed by hand: its index is stale */
+	assert_non_null(a);
+	unlink_in(f, a);
+	assert_int_equal(ipam_store_holds(&f->s, "b", "eth0", &err), 0);
+	assert_int_equal(index_files(f), 0);
+
+	/* A store from before the index: no mark, no index; a scan builds it. */
+	assert_non_null(alloc(f, "c", &err));
+	unlink_in(f, ".owner-index");
+	index_files_remove(f);
+	assert_int_equal(ipam_store_holds(&f->s, "c", "eth0", &err), 1);
+	assert_int_equal(index_files(f), 1);
+	assert_int_equal(ipam_store_holds(&f->s, "c", "eth0", &err), 1); /* by the index */
+	assert_int_equal(ipam_store_gc(&f->s, NULL, 0, &err), 1); /* drops its index too */
+	assert_int_equal(index_files(f), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +328,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_spares_recycled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gc_sweeps_leftovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owner_index, setup, teardown),
 		cmocka_unit_test(test_entry_parse),
 	};
 
