@@ -55,4 +55,6 @@ note "log file: $(wc -l <"$WORK/node1-file.log") lines"
 check "every log-file line starts with a time stamp" sh -c \
 	"! grep -Evq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} bgp-agent\[[0-9]+\]: ' '$WORK/node1-file.log'"
 check "the config error's own line is stamped too" grep -Eq '^[0-9-]{10}T[0-9:.]{12} bgp-agent\[[0-9]+\]: error: .*node1\.conf:[0-9]+' "$WORK/node1-file.log"
+agent_stop node1
+check_agent_logs_clean
 finish
