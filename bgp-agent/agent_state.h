@@ -13,6 +13,7 @@
 #include "frr_apply.h"
 #include "frr_version.h"
 #include "reconcile.h"
+#include "status_query.h"
 
 struct agent {
 	struct agent_config cfg;
@@ -20,16 +21,22 @@ struct agent {
 	struct frr_apply frr;
 	struct reconciler rec;
 	struct control_server ctl;
+	struct status_query status;
 	int signal_fd;
 	bool stop;
 	bool verbose;                /* -v: debug level whatever the file says */
 	time_t started;
 	char frr_version[FRR_VERSION_MAX]; /* bgpd's, "" until it answered */
+	struct frr_version_query version_query;
 	unsigned n_reloads;          /* successful SIGHUP reloads */
 	char last_reload[256];       /* outcome of the last SIGHUP */
 };
 
 /* The answer to `status`, built from the live state (see status_report.c). */
 json_t *status_report_build(struct agent *a);
+/* Adds the routes in bgpd's answer to FRR_FILTERED_CMD_FMT for peer_name to
+ * arr, each with the reason (see status_report.c). */
+void status_report_add_filtered(struct agent *a, const char *peer_name,
+				const struct frr_reply *reply, json_t *arr);
 
 #endif

@@ -123,11 +123,9 @@ static int open_signals(struct agent *a)
 static enum control_result on_control(const char *command, uint64_t client_id, json_t **reply,
 				      void *arg)
 {
-	(void)client_id;
 	if (strcmp(command, "status") != 0)
 		return CONTROL_UNKNOWN;
-	*reply = status_report_build(arg);
-	return CONTROL_ANSWERED;
+	return status_query_start(arg, client_id, reply);
 }
 
 /* bgpd came back: re-check its pid right away instead of at the next tick,
@@ -139,8 +137,7 @@ static void on_bgpd_changed(void *arg, bool up)
 	if (!up)
 		return;
 	frr_apply_poke(&a->frr);
-	if (frr_version_fetch(&a->cfg, 1000, a->frr_version, sizeof(a->frr_version)) == 0)
-		log_info("frr: talking to %s", a->frr_version);
+	frr_version_query_start(&a->version_query);
 }
 
 static int start_parts(struct agent *a)
@@ -155,7 +152,10 @@ static int start_parts(struct agent *a)
 	a->rec.bgpd_changed_arg = a;
 	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
 	a->rec.kernel_dirty = true; /* node setup may have added anchors */
-	if (frr_apply_init(&a->frr, a->loop, &a->cfg) != 0)
+	if (frr_apply_init(&a->frr, a->loop, &a->cfg) != 0 ||
+	    status_query_init(&a->status, a->loop, &a->cfg) != 0 ||
+	    frr_version_query_init(&a->version_query, a->loop, &a->cfg, a->frr_version,
+				   sizeof(a->frr_version)) != 0)
 		return -1;
 	if (a->cfg.control.socket[0] != '\0' &&
 	    control_server_open(&a->ctl, a->loop, a->cfg.control.socket, on_control, a) != 0)
@@ -166,6 +166,8 @@ static int start_parts(struct agent *a)
 static void stop_parts(struct agent *a)
 {
 	control_server_close(&a->ctl);
+	status_query_free(&a->status);
+	frr_version_query_free(&a->version_query);
 	frr_apply_free(&a->frr);
 	reconcile_free(&a->rec);
 	if (a->signal_fd >= 0) {
@@ -188,6 +190,8 @@ int daemon_run(struct agent_config *cfg, bool verbose)
 	a->signal_fd = -1;
 	a->verbose = verbose;
 	a->ctl.fd = a->ctl.timer_fd = -1;
+	a->status.vty.fd = a->status.vty.timer_fd = -1;
+	a->version_query.vty.fd = a->version_query.vty.timer_fd = -1;
 	a->frr.timer_fd = -1;
 	a->started = time(NULL);
 	snprintf(a->last_reload, sizeof(a->last_reload), "none");

@@ -89,10 +89,14 @@ static bool bgpd_reachable(const struct agent_config *cfg)
 	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/bgpd.vty", dir) >=
 	    sizeof(sa.sun_path))
 		return false;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a stopped bgpd's full backlog would block connect()
+	 * (EAGAIN then: it is there, just not answering). */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return false;
 	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (rc != 0 && errno == EAGAIN)
+		rc = 0;
 	close(fd);
 	return rc == 0;
 }

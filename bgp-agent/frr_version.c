@@ -24,21 +24,44 @@ int frr_version_parse(const char *text, char *out, size_t size)
 	return 0;
 }
 
-int frr_version_fetch(const struct agent_config *cfg, int timeout_ms, char *out, size_t size)
+int frr_version_query_init(struct frr_version_query *q, struct event_loop *loop,
+			   const struct agent_config *cfg, char *out, size_t size)
 {
-	struct frr_vty vty;
-	struct frr_reply reply = FRR_REPLY_INIT;
 	char dir[PATH_MAX];
-	int rc = -1;
 
+	memset(q, 0, sizeof(*q));
+	q->out = out;
+	q->size = size;
 	out[0] = '\0';
 	config_vty_dir(cfg, dir, sizeof(dir));
-	if (frr_vty_connect(&vty, dir, "bgpd", timeout_ms) == FRR_VTY_OK &&
-	    frr_vty_command(&vty, "show version", &reply) == FRR_VTY_OK)
-		rc = frr_version_parse(reply.out, out, size);
-	if (rc != 0 && reply.out != NULL)
-		log_warnx("frr: cannot tell bgpd's version from \"%.60s\"", reply.out);
-	frr_vty_close(&vty);
-	frr_reply_free(&reply);
-	return rc;
+	return frr_vty_open(&q->vty, loop, dir, "bgpd") == FRR_VTY_OK ? 0 : -1;
+}
+
+void frr_version_query_free(struct frr_version_query *q)
+{
+	frr_vty_free(&q->vty);
+	frr_reply_free(&q->reply);
+}
+
+static void on_version(void *arg, int rc, struct frr_reply *reply)
+{
+	struct frr_version_query *q = arg;
+
+	if (rc != FRR_VTY_OK) {
+		log_debug("frr: show version: %s", frr_vty_strerror(rc));
+		return;
+	}
+	if (frr_version_parse(reply->out, q->out, q->size) == 0)
+		log_info("frr: talking to %s", q->out);
+	else
+		log_warnx("frr: cannot tell bgpd's version from \"%.60s\"", reply->out);
+}
+
+void frr_version_query_start(struct frr_version_query *q)
+{
+	int rc = frr_vty_request(&q->vty, "show version", FRR_VERSION_TIMEOUT_MS, &q->reply,
+				 on_version, q);
+
+	if (rc != FRR_VTY_OK && rc != FRR_VTY_ERR_BUSY)
+		log_debug("frr: show version: %s", frr_vty_strerror(rc));
 }

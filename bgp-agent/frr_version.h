@@ -1,11 +1,13 @@
-/* Which FRR the agent talks to: bgpd's `show version`, asked once each time
- * bgpd (re)appears, kept for the log and `bgp-agent status`. */
+/* Which FRR the agent talks to: bgpd's `show version`, asked (without waiting) each
+ * time bgpd (re)appears, kept for the log and `bgp-agent status`. */
 #ifndef BGP_AGENT_FRR_VERSION_H
 #define BGP_AGENT_FRR_VERSION_H
 
 #include <stddef.h>
 
 #include "config.h"
+#include "event_loop.h"
+#include "frr_vty.h"
 
 #define FRR_VERSION_MAX 64
 
@@ -13,8 +15,19 @@
  * version`) → "FRRouting 8.4.4". 0, or -1 when text does not start like that
  * (out is then ""). */
 int frr_version_parse(const char *text, char *out, size_t size);
-/* Asks cfg's bgpd, waiting at most timeout_ms; out is "" when it did not
- * answer usefully. 0 or -1. */
-int frr_version_fetch(const struct agent_config *cfg, int timeout_ms, char *out, size_t size);
+/* Asks cfg's bgpd asynchronously (at most FRR_VERSION_TIMEOUT_MS); the
+ * answer lands in out ("" until bgpd answered usefully). */
+struct frr_version_query {
+	struct frr_vty vty;
+	struct frr_reply reply;
+	char *out;
+	size_t size;
+};
+#define FRR_VERSION_TIMEOUT_MS 1000
+
+int frr_version_query_init(struct frr_version_query *q, struct event_loop *loop,
+			   const struct agent_config *cfg, char *out, size_t size);
+void frr_version_query_free(struct frr_version_query *q);
+void frr_version_query_start(struct frr_version_query *q);
 
 #endif

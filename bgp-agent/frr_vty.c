@@ -2,12 +2,12 @@
 #include "frr_vty.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,38 +20,51 @@
 #define CMD_MAX 4095
 #define READ_CHUNK (64 * 1024)
 
-int frr_vty_connect(struct frr_vty *v, const char *vty_dir, const char *daemon, int timeout_ms)
+static void on_deadline(int fd, uint32_t events, void *arg);
+
+int frr_vty_open(struct frr_vty *v, struct event_loop *loop, const char *vty_dir,
+		 const char *daemon)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int n;
 
-	v->fd = -1;
-	v->timeout_ms = timeout_ms;
+	memset(v, 0, sizeof(*v));
+	v->fd = v->timer_fd = -1;
+	v->loop = loop;
 	n = snprintf(v->path, sizeof(v->path), "%s/%s.vty", vty_dir, daemon);
 	if (n < 0 || (size_t)n >= sizeof(v->path)) {
 		log_warnx("frr vty: socket path \"%s/%s.vty\" is too long", vty_dir, daemon);
 		return FRR_VTY_ERR_ARG;
 	}
-	memcpy(sun.sun_path, v->path, (size_t)n + 1);
-	v->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (v->fd < 0) {
-		log_warn("frr vty: socket");
+	v->timer_fd = timer_create_fd();
+	if (v->timer_fd < 0)
 		return FRR_VTY_ERR_IO;
-	}
-	/* A unix stream connect completes at once or fails (EAGAIN: backlog full). */
-	if (connect(v->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		log_debug("frr vty: connect %s: %s", v->path, strerror(errno));
-		frr_vty_close(v);
-		return FRR_VTY_ERR_CONNECT;
+	if (event_loop_add(loop, v->timer_fd, on_deadline, v) != 0) {
+		frr_vty_free(v);
+		return FRR_VTY_ERR_IO;
 	}
 	return FRR_VTY_OK;
 }
 
 void frr_vty_close(struct frr_vty *v)
 {
-	if (v->fd >= 0)
+	if (v->fd >= 0) {
+		event_loop_del(v->loop, v->fd);
 		close(v->fd);
+	}
 	v->fd = -1;
+	v->cb = NULL;
+	if (v->timer_fd >= 0)
+		timer_arm(v->timer_fd, 0, 0);
+}
+
+void frr_vty_free(struct frr_vty *v)
+{
+	frr_vty_close(v);
+	if (v->timer_fd >= 0) {
+		event_loop_del(v->loop, v->timer_fd);
+		close(v->timer_fd);
+	}
+	v->timer_fd = -1;
 }
 
 void frr_reply_free(struct frr_reply *reply)
@@ -60,50 +73,14 @@ void frr_reply_free(struct frr_reply *reply)
 	memset(reply, 0, sizeof(*reply));
 }
 
-/* Waits until fd is ready for events or the deadline passed. */
-static int wait_fd(int fd, short events, int64_t deadline)
+bool frr_vty_busy(const struct frr_vty *v)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
-
-	for (;;) {
-		int64_t left = deadline - (int64_t)monotonic_ms();
-		int rc;
-
-		if (left <= 0)
-			return FRR_VTY_ERR_TIMEOUT;
-		rc = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
-		if (rc > 0)
-			return FRR_VTY_OK;
-		if (rc == 0)
-			return FRR_VTY_ERR_TIMEOUT;
-		if (errno != EINTR) {
-			log_warn("frr vty: poll");
-			return FRR_VTY_ERR_IO;
-		}
-	}
+	return v->cb != NULL;
 }
 
-static int send_all(struct frr_vty *v, const char *buf, size_t len, int64_t deadline)
+uint64_t frr_vty_waiting_ms(const struct frr_vty *v)
 {
-	while (len > 0) {
-		ssize_t n = send(v->fd, buf, len, MSG_NOSIGNAL);
-		int rc;
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			log_warn("frr vty: write to %s", v->path);
-			return errno == EPIPE || errno == ECONNRESET ? FRR_VTY_ERR_CLOSED : FRR_VTY_ERR_IO;
-		}
-		if ((rc = wait_fd(v->fd, POLLOUT, deadline)) != FRR_VTY_OK)
-			return rc;
-	}
-	return FRR_VTY_OK;
+	return v->cb != NULL ? monotonic_ms() - v->started_ms : 0;
 }
 
 /* At least min_free bytes after len (plus room for the final NUL). */
@@ -136,66 +113,178 @@ static bool has_trailer(const struct frr_reply *r)
 	return t[0] == '\0' && t[1] == '\0' && t[2] == '\0';
 }
 
-static int read_once(struct frr_vty *v, struct frr_reply *r)
+/* Sends what the socket takes; FRR_VTY_OK also when some is left. */
+static int send_some(struct frr_vty *v)
 {
-	ssize_t n;
+	while (v->cmd_sent < v->cmd_len) {
+		ssize_t n = send(v->fd, v->cmd + v->cmd_sent, v->cmd_len - v->cmd_sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
-	if (reply_reserve(r, READ_CHUNK) != FRR_VTY_OK)
-		return FRR_VTY_ERR_NOMEM;
-	n = read(v->fd, r->out + r->len, r->cap - r->len - 1);
-	if (n > 0) {
-		r->len += (size_t)n;
-		return FRR_VTY_OK;
+		if (n > 0) {
+			v->cmd_sent += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return FRR_VTY_OK;
+		log_warn("frr vty: write to %s", v->path);
+		return errno == EPIPE || errno == ECONNRESET ? FRR_VTY_ERR_CLOSED : FRR_VTY_ERR_IO;
 	}
-	if (n == 0) {
-		log_debug("frr vty: %s closed the connection", v->path);
-		return FRR_VTY_ERR_CLOSED;
-	}
-	if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-		return FRR_VTY_OK;
-	log_warn("frr vty: read from %s", v->path);
-	return errno == ECONNRESET ? FRR_VTY_ERR_CLOSED : FRR_VTY_ERR_IO;
-}
-
-static int read_reply(struct frr_vty *v, struct frr_reply *r, int64_t deadline)
-{
-	int rc;
-
-	r->len = 0;
-	while (!has_trailer(r)) {
-		if ((rc = wait_fd(v->fd, POLLIN, deadline)) != FRR_VTY_OK)
-			return rc;
-		if ((rc = read_once(v, r)) != FRR_VTY_OK)
-			return rc;
-	}
-	r->len -= TRAILER_LEN;
-	r->status = (unsigned char)r->out[r->len + TRAILER_LEN - 1];
-	r->out[r->len] = '\0';
 	return FRR_VTY_OK;
 }
 
-int frr_vty_command(struct frr_vty *v, const char *cmd, struct frr_reply *reply)
+/* Reads what is there, up to the end of the answer; FRR_VTY_OK also when it
+ * is still incomplete. */
+static int read_some(struct frr_vty *v, struct frr_reply *r)
 {
-	int64_t deadline = (int64_t)monotonic_ms() + v->timeout_ms;
+	for (;;) {
+		ssize_t n;
+
+		if (reply_reserve(r, READ_CHUNK) != FRR_VTY_OK)
+			return FRR_VTY_ERR_NOMEM;
+		n = read(v->fd, r->out + r->len, r->cap - r->len - 1);
+		if (n > 0) {
+			r->len += (size_t)n;
+			if (has_trailer(r))
+				return FRR_VTY_OK; /* the daemon may hang up right after */
+			continue;
+		}
+		if (n == 0) {
+			log_debug("frr vty: %s closed the connection", v->path);
+			return FRR_VTY_ERR_CLOSED;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return FRR_VTY_OK;
+		log_warn("frr vty: read from %s", v->path);
+		return errno == ECONNRESET ? FRR_VTY_ERR_CLOSED : FRR_VTY_ERR_IO;
+	}
+}
+
+static void finish(struct frr_vty *v, int rc)
+{
+	frr_vty_done cb = v->cb;
+	struct frr_reply *r = v->reply;
+
+	timer_arm(v->timer_fd, 0, 0);
+	if (rc == FRR_VTY_OK) {
+		r->len -= TRAILER_LEN;
+		r->status = (unsigned char)r->out[r->len + TRAILER_LEN - 1];
+		r->out[r->len] = '\0';
+		if (v->fd >= 0)
+			event_loop_set_events(v->loop, v->fd, EPOLLIN);
+	} else {
+		frr_vty_close(v); /* the connection is out of step: start over */
+	}
+	v->cb = NULL;
+	cb(v->arg, rc, r);
+}
+
+static void on_io(int fd, uint32_t events, void *arg)
+{
+	struct frr_vty *v = arg;
+	int rc;
+
+	(void)fd;
+	if (v->cb == NULL) {
+		/* Idle: the daemon hung up (or chattered); reconnect next time. */
+		frr_vty_close(v);
+		return;
+	}
+	if (v->cmd_sent < v->cmd_len) {
+		if ((rc = send_some(v)) != FRR_VTY_OK) {
+			finish(v, rc);
+			return;
+		}
+		if (v->cmd_sent == v->cmd_len)
+			event_loop_set_events(v->loop, v->fd, EPOLLIN);
+		return;
+	}
+	(void)events;
+	rc = read_some(v, v->reply);
+	if (rc != FRR_VTY_OK || has_trailer(v->reply))
+		finish(v, rc);
+}
+
+static void on_deadline(int fd, uint32_t events, void *arg)
+{
+	struct frr_vty *v = arg;
+
+	(void)events;
+	timer_ack(fd);
+	if (v->cb == NULL)
+		return;
+	log_warnx("frr vty: no complete answer to \"%s\" from %s within %d ms", v->cmd, v->path,
+		  v->timeout_ms);
+	finish(v, FRR_VTY_ERR_TIMEOUT);
+}
+
+static int vty_connect(struct frr_vty *v)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	memcpy(sun.sun_path, v->path, sizeof(sun.sun_path));
+	v->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (v->fd < 0) {
+		log_warn("frr vty: socket");
+		return FRR_VTY_ERR_IO;
+	}
+	/* A unix stream connect completes at once or fails (EAGAIN: backlog
+	 * full, e.g. a stopped daemon). */
+	if (connect(v->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		log_debug("frr vty: connect %s: %s", v->path, strerror(errno));
+		close(v->fd);
+		v->fd = -1;
+		return FRR_VTY_ERR_CONNECT;
+	}
+	if (event_loop_add_events(v->loop, v->fd, EPOLLOUT, on_io, v) != 0) {
+		close(v->fd);
+		v->fd = -1;
+		return FRR_VTY_ERR_IO;
+	}
+	return FRR_VTY_OK;
+}
+
+static int arm_deadline(struct frr_vty *v, int timeout_ms)
+{
+	uint64_t ms = timeout_ms > 0 ? (uint64_t)timeout_ms : 1;
+
+	return timer_arm(v->timer_fd, ms, 0) == 0 ? FRR_VTY_OK : FRR_VTY_ERR_IO;
+}
+
+int frr_vty_request(struct frr_vty *v, const char *cmd, int timeout_ms, struct frr_reply *reply,
+		    frr_vty_done cb, void *arg)
+{
 	size_t len = strlen(cmd);
 	int rc;
 
-	if (v->fd < 0)
-		return FRR_VTY_ERR_CONNECT;
+	if (v->cb != NULL)
+		return FRR_VTY_ERR_BUSY;
 	if (len == 0 || len > CMD_MAX) {
 		log_warnx("frr vty: command of %zu bytes refused (1 to %d)", len, CMD_MAX);
 		return FRR_VTY_ERR_ARG;
 	}
+	if (v->fd < 0 && (rc = vty_connect(v)) != FRR_VTY_OK)
+		return rc;
+	if ((rc = arm_deadline(v, timeout_ms)) != FRR_VTY_OK) {
+		frr_vty_close(v);
+		return rc;
+	}
+	/* The terminating NUL is part of the protocol: it ends the command. */
+	memcpy(v->cmd, cmd, len + 1);
+	v->cmd_len = len + 1;
+	v->cmd_sent = 0;
+	v->timeout_ms = timeout_ms;
+	v->started_ms = monotonic_ms();
 	reply->len = 0;
 	reply->status = -1;
-	/* The terminating NUL is part of the protocol: it ends the command. */
-	rc = send_all(v, cmd, len + 1, deadline);
-	if (rc == FRR_VTY_OK)
-		rc = read_reply(v, reply, deadline);
-	if (rc == FRR_VTY_ERR_TIMEOUT)
-		log_warnx("frr vty: no complete answer to \"%s\" from %s within %d ms", cmd,
-			  v->path, v->timeout_ms);
-	return rc;
+	v->reply = reply;
+	v->cb = cb;
+	v->arg = arg;
+	event_loop_set_events(v->loop, v->fd, EPOLLOUT);
+	return FRR_VTY_OK;
 }
 
 static const char *const cmd_status_names[] = {
@@ -228,6 +317,7 @@ const char *frr_cmd_status_str(int status)
 static const char *const vty_err_names[] = {
 	"success", "cannot connect to the daemon's vty socket", "timed out",
 	"the daemon closed the connection", "I/O error", "out of memory", "invalid argument",
+	"a request is already running",
 };
 
 const char *frr_vty_strerror(int err)

@@ -1,12 +1,17 @@
 /* Client of an FRR daemon's vty unix socket (<vty_dir>/<daemon>.vty), the
  * protocol vtysh speaks: the client writes one command as a NUL-terminated
  * string; the daemon answers with the command's output followed by the four
- * bytes 0 0 0 <status>. Every wait is bounded by a timeout, so a hung daemon
- * never blocks the agent. Reconnecting is the caller's decision. */
+ * bytes 0 0 0 <status>. Requests run in the event loop: connect, write and
+ * read never block, each request has a deadline, and its outcome arrives in a
+ * callback, so a hung or stopped daemon costs the agent nothing but the
+ * answer. One request at a time per connection: open one connection per
+ * purpose. The connection is (re)made by the next request after a failure. */
 #ifndef BGP_FRR_VTY_H
 #define BGP_FRR_VTY_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/un.h>
 
 /* FRR's command status codes (lib/command.h, CMD_*), as they arrive in the
@@ -41,12 +46,28 @@ enum frr_vty_err {
 	FRR_VTY_ERR_IO = -4,      /* read/write failed (errno logged) */
 	FRR_VTY_ERR_NOMEM = -5,
 	FRR_VTY_ERR_ARG = -6,     /* path too long, command empty or too long */
+	FRR_VTY_ERR_BUSY = -7,    /* a request is already running on this connection */
 };
 
+struct frr_reply;
+struct event_loop;
+/* The outcome of a request: rc is FRR_VTY_OK when the daemon answered (see
+ * reply->status for the command's own outcome). */
+typedef void (*frr_vty_done)(void *arg, int rc, struct frr_reply *reply);
+
 struct frr_vty {
-	int fd; /* -1 when not connected */
-	int timeout_ms; /* per command: from sending to the complete trailer */
+	int fd;       /* -1 when not connected */
+	int timer_fd; /* the running request's deadline */
+	struct event_loop *loop;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	/* The running request (cb != NULL). */
+	frr_vty_done cb;
+	void *arg;
+	struct frr_reply *reply;
+	char cmd[4096];
+	size_t cmd_len, cmd_sent;
+	int timeout_ms;
+	uint64_t started_ms;
 };
 
 /* Output of one command. Reused across commands: the buffer grows
@@ -60,14 +81,23 @@ struct frr_reply {
 };
 #define FRR_REPLY_INIT { NULL, 0, 0, 0 }
 
-/* Connects to <vty_dir>/<daemon>.vty (e.g. "/var/run/frr/node1", "bgpd").
- * Commands then run in the daemon's view node (all `show` commands work);
- * send "enable" and "configure terminal" first for configuration commands. */
-int frr_vty_connect(struct frr_vty *v, const char *vty_dir, const char *daemon, int timeout_ms);
-/* Sends cmd and reads its whole answer into reply. Returns FRR_VTY_OK when the
- * daemon answered (see reply->status for the command's own outcome). */
-int frr_vty_command(struct frr_vty *v, const char *cmd, struct frr_reply *reply);
-void frr_vty_close(struct frr_vty *v); /* safe to call twice */
+/* Prepares a client of <vty_dir>/<daemon>.vty (e.g. "/var/run/frr/node1",
+ * "bgpd"); nothing is connected yet. Commands run in the daemon's view node
+ * (all `show` commands work); send "enable" and "configure terminal" first
+ * for configuration commands. FRR_VTY_OK, FRR_VTY_ERR_ARG or _IO. */
+int frr_vty_open(struct frr_vty *v, struct event_loop *loop, const char *vty_dir,
+		 const char *daemon);
+/* Starts cmd (connecting first when needed); its answer goes into reply, and
+ * cb runs once from the event loop, by timeout_ms at the latest. Any other
+ * return means it did not start and cb will not run. */
+int frr_vty_request(struct frr_vty *v, const char *cmd, int timeout_ms, struct frr_reply *reply,
+		    frr_vty_done cb, void *arg);
+bool frr_vty_busy(const struct frr_vty *v);
+/* Milliseconds the running request has waited (0 when idle). */
+uint64_t frr_vty_waiting_ms(const struct frr_vty *v);
+/* Drops the connection; a running request is abandoned without its callback. */
+void frr_vty_close(struct frr_vty *v);
+void frr_vty_free(struct frr_vty *v); /* close + the timer; safe to call twice */
 void frr_reply_free(struct frr_reply *reply);
 /* "success", "warning", "unknown command", ... for logs. */
 const char *frr_cmd_status_str(int status);

@@ -18,7 +18,8 @@ static const char *const version_cmd[BGP_AF_COUNT] = { BGP_RIB_VERSION_CMD_V4,
 						       BGP_RIB_VERSION_CMD_V6 };
 static const int af_family[BGP_AF_COUNT] = { AF_INET, AF_INET6 };
 
-static void cycle(struct reconciler *r);
+static void sync_kernel(struct reconciler *r);
+static void update_sweep_gate(struct reconciler *r);
 
 /* Only the families the cluster uses are polled: importing is limited to the
  * cluster pod CIDRs anyway. */
@@ -90,61 +91,6 @@ static void set_bgpd_up(struct reconciler *r, bool up)
 		r->bgpd_changed(r->bgpd_changed_arg, up);
 }
 
-/* One command on the persistent bgpd connection; reconnects as needed. The
- * answer lands in reply (r->reply for small ones). */
-static int vty_run_into(struct reconciler *r, const char *cmd, int timeout_ms,
-			struct frr_reply *reply)
-{
-	char dir[PATH_MAX];
-	int rc;
-
-	if (r->vty.fd < 0) {
-		config_vty_dir(r->cfg, dir, sizeof(dir));
-		if (frr_vty_connect(&r->vty, dir, "bgpd", timeout_ms) != FRR_VTY_OK) {
-			set_bgpd_up(r, false);
-			return -1;
-		}
-	}
-	r->vty.timeout_ms = timeout_ms;
-	rc = frr_vty_command(&r->vty, cmd, reply);
-	if (rc != FRR_VTY_OK) {
-		log_debug("routes: \"%s\": %s", cmd, frr_vty_strerror(rc));
-		frr_vty_close(&r->vty);
-		set_bgpd_up(r, false);
-		return -1;
-	}
-	set_bgpd_up(r, true);
-	return 0;
-}
-
-static int vty_run(struct reconciler *r, const char *cmd, int timeout_ms)
-{
-	return vty_run_into(r, cmd, timeout_ms, &r->reply);
-}
-
-static void poll_versions(struct reconciler *r)
-{
-	char err[256];
-
-	for (int af = 0; af < BGP_AF_COUNT; af++) {
-		uint64_t v;
-
-		if (!af_in_use(r, af))
-			continue;
-		if (vty_run(r, version_cmd[af], VTY_POLL_TIMEOUT_MS) != 0)
-			return;
-		if (bgp_rib_parse_version(r->reply.out, r->reply.len, &v, err, sizeof(err)) != 0) {
-			log_warnx("routes: bgpd table version: %s", err);
-			continue;
-		}
-		if (v != r->version[af]) {
-			r->need_fetch = true;
-			r->version_changed_ms = monotonic_ms();
-		}
-		r->version[af] = v;
-	}
-}
-
 static bool has_unnumbered_peer(const struct agent_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_peers; i++)
@@ -153,66 +99,196 @@ static bool has_unnumbered_peer(const struct agent_config *cfg)
 	return false;
 }
 
-/* The full table (about 290 bytes a prefix) goes into its own buffer, freed
- * right after parsing: keeping megabytes for the next change would double the
- * agent's resident memory in steady state. */
-static int fetch_rib(struct reconciler *r)
+/* The first family in use from af on, or -1. */
+static int next_af(const struct reconciler *r, int af)
 {
-	struct frr_reply big = FRR_REPLY_INIT;
-	struct bgp_rib_stats st;
-	struct route_set fresh;
-	size_t no_best = 0;
-	uint64_t start = monotonic_ms(), got = 0;
-	char err[256];
-	int rc = -1;
-
-	route_set_init(&fresh);
-	for (int af = 0; af < BGP_AF_COUNT; af++) {
-		if (!af_in_use(r, af))
-			continue;
-		if (vty_run_into(r, rib_cmd[af], VTY_FETCH_TIMEOUT_MS, &big) != 0)
-			goto out;
-		got = monotonic_ms();
-		if (bgp_rib_parse(big.out, big.len, &fresh, &st, err, sizeof(err)) != 0) {
-			log_warnx("routes: \"%s\": %s", rib_cmd[af], err);
-			goto out;
-		}
-		no_best += st.no_best;
-	}
-	route_set_sort(&fresh);
-	/* bgpd's route JSON does not name the interface of a link-local next hop
-	 * (BGP unnumbered); the peers' table does. */
-	if (has_unnumbered_peer(r->cfg) && reconcile_refresh_peers(r) == 0)
-		bgp_peers_resolve_ifnames(&r->peers, &fresh);
-	route_set_free(&r->learned);
-	r->learned = fresh;
-	route_set_init(&fresh);
-	r->have_rib = true;
-	r->no_best = no_best;
-	r->need_fetch = false;
-	r->n_fetches++;
-	r->last_fetch_ms = monotonic_ms() - start;
-	log_debug("routes: fetched %zu best paths in %llu ms (bgpd answered in %llu ms)",
-		  r->learned.n, (unsigned long long)r->last_fetch_ms,
-		  (unsigned long long)(got - start));
-	rc = 0;
-out:
-	frr_reply_free(&big);
-	route_set_free(&fresh);
-	return rc;
+	for (; af < BGP_AF_COUNT; af++)
+		if (af_in_use(r, af))
+			return af;
+	return -1;
 }
 
-int reconcile_refresh_peers(struct reconciler *r)
+void reconcile_bgpd_outcome(struct reconciler *r, int rc, uint64_t waited_ms)
+{
+	if (rc == FRR_VTY_OK)
+		r->bgpd_silent_since = 0;
+	else if (rc == FRR_VTY_ERR_TIMEOUT && r->bgpd_silent_since == 0)
+		r->bgpd_silent_since = time(NULL) - (time_t)(waited_ms / 1000);
+}
+
+static void on_learned(void *arg, int rc, struct frr_reply *reply);
+
+static void learn_failed(struct reconciler *r, int rc)
+{
+	log_debug("routes: bgpd: %s", frr_vty_strerror(rc));
+	reconcile_bgpd_outcome(r, rc, (uint64_t)r->learn_timeout_ms);
+	route_set_free(&r->fetching);
+	frr_reply_free(&r->big);
+	set_bgpd_up(r, false);
+}
+
+/* One step of learning on the learning connection; the answer comes back in
+ * on_learned. */
+static void learn_send(struct reconciler *r, enum learn_step step, int af, const char *cmd,
+		       int timeout_ms, struct frr_reply *reply)
+{
+	int rc;
+
+	r->step = step;
+	r->step_af = af;
+	r->learn_timeout_ms = timeout_ms;
+	rc = frr_vty_request(&r->vty, cmd, timeout_ms, reply, on_learned, r);
+	if (rc != FRR_VTY_OK)
+		learn_failed(r, rc);
+}
+
+static void send_version(struct reconciler *r, int af)
+{
+	learn_send(r, LEARN_VERSION, af, version_cmd[af], VTY_POLL_TIMEOUT_MS, &r->reply);
+}
+
+static void send_rib(struct reconciler *r, int af)
+{
+	learn_send(r, LEARN_RIB, af, rib_cmd[af], VTY_FETCH_TIMEOUT_MS, &r->big);
+}
+
+static void begin_fetch(struct reconciler *r)
+{
+	int af = next_af(r, 0);
+
+	route_set_free(&r->fetching);
+	route_set_init(&r->fetching);
+	r->fetch_no_best = 0;
+	r->fetch_start_ms = monotonic_ms();
+	if (af >= 0)
+		send_rib(r, af);
+}
+
+/* The fetched table replaces the learned one; the kernel follows. */
+static void finish_fetch(struct reconciler *r)
+{
+	route_set_sort(&r->fetching);
+	/* bgpd's route JSON does not name the interface of a link-local next hop
+	 * (BGP unnumbered); the peers' table (fetched just before) does. */
+	if (has_unnumbered_peer(r->cfg))
+		bgp_peers_resolve_ifnames(&r->peers, &r->fetching);
+	route_set_free(&r->learned);
+	r->learned = r->fetching;
+	route_set_init(&r->fetching);
+	r->have_rib = true;
+	r->no_best = r->fetch_no_best;
+	r->need_fetch = false;
+	r->n_fetches++;
+	r->last_fetch_ms = monotonic_ms() - r->fetch_start_ms;
+	log_debug("routes: fetched %zu best paths in %llu ms", r->learned.n,
+		  (unsigned long long)r->last_fetch_ms);
+	sync_kernel(r);
+}
+
+/* Peers are asked for before the table when the gate waits for End-of-RIB
+ * or unnumbered next hops need their interface names. */
+static bool want_peers(const struct reconciler *r, uint64_t now)
+{
+	if (r->need_fetch && has_unnumbered_peer(r->cfg))
+		return true;
+	return !r->sweep_allowed && r->have_rib && r->eor_seen_ms == 0 &&
+	       now - r->last_peers_ms >= PEERS_REFRESH_MS;
+}
+
+static void after_peers(struct reconciler *r)
+{
+	update_sweep_gate(r);
+	if (r->need_fetch)
+		begin_fetch(r);
+}
+
+static void after_versions(struct reconciler *r)
+{
+	if (want_peers(r, monotonic_ms()))
+		learn_send(r, LEARN_PEERS, 0, BGP_PEERS_CMD, VTY_POLL_TIMEOUT_MS, &r->reply);
+	else
+		after_peers(r);
+}
+
+static void got_version(struct reconciler *r, const struct frr_reply *reply)
+{
+	char err[256];
+	uint64_t v;
+	int af;
+
+	if (bgp_rib_parse_version(reply->out, reply->len, &v, err, sizeof(err)) != 0) {
+		log_warnx("routes: bgpd table version: %s", err);
+	} else {
+		if (v != r->version[r->step_af]) {
+			r->need_fetch = true;
+			r->version_changed_ms = monotonic_ms();
+		}
+		r->version[r->step_af] = v;
+	}
+	af = next_af(r, r->step_af + 1);
+	if (af >= 0)
+		send_version(r, af);
+	else
+		after_versions(r);
+}
+
+static void got_rib(struct reconciler *r, struct frr_reply *reply)
+{
+	struct bgp_rib_stats st;
+	char err[256];
+	int rc = bgp_rib_parse(reply->out, reply->len, &r->fetching, &st, err, sizeof(err));
+	int af;
+
+	/* The full table (about 290 bytes a prefix) goes into its own buffer,
+	 * freed right after parsing: keeping megabytes for the next change
+	 * would double the agent's resident memory in steady state. */
+	frr_reply_free(reply);
+	if (rc != 0) {
+		log_warnx("routes: \"%s\": %s", rib_cmd[r->step_af], err);
+		route_set_free(&r->fetching);
+		return;
+	}
+	r->fetch_no_best += st.no_best;
+	af = next_af(r, r->step_af + 1);
+	if (af >= 0)
+		send_rib(r, af);
+	else
+		finish_fetch(r);
+}
+
+static void on_learned(void *arg, int rc, struct frr_reply *reply)
+{
+	struct reconciler *r = arg;
+
+	if (rc != FRR_VTY_OK) {
+		learn_failed(r, rc);
+		return;
+	}
+	reconcile_bgpd_outcome(r, rc, 0);
+	set_bgpd_up(r, true);
+	switch (r->step) {
+	case LEARN_VERSION:
+		got_version(r, reply);
+		break;
+	case LEARN_PEERS:
+		reconcile_peers_update(r, reply);
+		after_peers(r);
+		break;
+	case LEARN_RIB:
+		got_rib(r, reply);
+		break;
+	}
+}
+
+int reconcile_peers_update(struct reconciler *r, const struct frr_reply *reply)
 {
 	char err[256];
 
-	r->last_peers_ms = monotonic_ms();
-	if (vty_run(r, BGP_PEERS_CMD, VTY_POLL_TIMEOUT_MS) != 0)
-		return -1;
-	if (bgp_peers_parse(r->reply.out, r->reply.len, &r->peers, err, sizeof(err)) != 0) {
+	if (bgp_peers_parse(reply->out, reply->len, &r->peers, err, sizeof(err)) != 0) {
 		log_warnx("routes: \"%s\": %s", BGP_PEERS_CMD, err);
 		return -1;
 	}
+	r->last_peers_ms = monotonic_ms();
 	return 0;
 }
 
@@ -251,8 +327,9 @@ static bool eor_settled(struct reconciler *r, uint64_t now)
 	if (r->no_best > 0)
 		return false;
 	if (r->eor_seen_ms == 0) {
-		if (now - r->last_peers_ms < PEERS_REFRESH_MS || reconcile_refresh_peers(r) != 0 ||
-		    !all_peers_sent_eor(r))
+		/* Only peers read after the gate closed count (learning refreshes
+		 * them every PEERS_REFRESH_MS meanwhile). */
+		if (r->last_peers_ms < r->grace_start_ms || !all_peers_sent_eor(r))
 			return false;
 		r->eor_seen_ms = now;
 	}
@@ -364,31 +441,24 @@ static void sync_kernel(struct reconciler *r)
 	log_counts(r, &c);
 }
 
-/* One step: refresh what is stale, then make the kernel match. */
-static void cycle(struct reconciler *r)
-{
-	update_sweep_gate(r);
-	if (r->need_fetch && fetch_rib(r) != 0)
-		return; /* bgpd unreachable: leave the kernel alone */
-	sync_kernel(r);
-}
-
+/* Learning runs on its own: one chain of requests at a time (versions, then
+ * peers and the table when needed); a chain still waiting for bgpd makes the
+ * poll skip, and the request's deadline ends the wait. */
 static void on_poll(int fd, uint32_t events, void *arg)
 {
 	struct reconciler *r = arg;
-	bool was_allowed = r->sweep_allowed;
+	int af = next_af(r, 0);
 
 	(void)events;
 	timer_ack(fd);
-	poll_versions(r);
-	if (!r->bgpd_up)
+	if (frr_vty_busy(&r->vty) || af < 0)
 		return;
-	if (!r->sweep_allowed)
-		update_sweep_gate(r);
-	if (r->need_fetch || r->sweep_allowed != was_allowed)
-		cycle(r);
+	send_version(r, af);
 }
 
+/* Kernel repair and resync use the last table learned: they never wait for
+ * bgpd, which may be slow or stopped. A fresh table, when needed, comes with
+ * the next poll and syncs again. */
 static void on_resync(int fd, uint32_t events, void *arg)
 {
 	struct reconciler *r = arg;
@@ -397,7 +467,7 @@ static void on_resync(int fd, uint32_t events, void *arg)
 	timer_ack(fd);
 	r->need_fetch = true;
 	r->kernel_dirty = true;
-	cycle(r);
+	sync_kernel(r);
 }
 
 static void on_soon(int fd, uint32_t events, void *arg)
@@ -406,7 +476,7 @@ static void on_soon(int fd, uint32_t events, void *arg)
 
 	(void)events;
 	timer_ack(fd);
-	cycle(r);
+	sync_kernel(r);
 }
 
 /* Netlink: someone deleted one of our routes or a link changed. Debounced,
@@ -456,14 +526,18 @@ static int open_kernel(struct reconciler *r)
 int reconcile_init(struct reconciler *r, struct event_loop *loop, const struct agent_config *cfg)
 {
 	uint64_t resync_ms = (uint64_t)(cfg->kernel.resync_interval ? cfg->kernel.resync_interval : 30) * 1000u;
+	char dir[PATH_MAX];
 
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
 	r->loop = loop;
-	r->vty.fd = -1;
+	config_vty_dir(cfg, dir, sizeof(dir));
+	if (frr_vty_open(&r->vty, loop, dir, "bgpd") != FRR_VTY_OK)
+		return -1;
 	r->poll_fd = r->resync_fd = r->soon_fd = -1;
 	r->poll_ms = RECONCILE_POLL_MS;
 	route_set_init(&r->learned);
+	route_set_init(&r->fetching);
 	route_set_init(&r->desired);
 	route_set_init(&r->actual);
 	rejected_set_init(&r->rejected);
@@ -500,8 +574,10 @@ void reconcile_free(struct reconciler *r)
 	}
 	if (r->kr != NULL)
 		kroute_close(r->kr);
-	frr_vty_close(&r->vty);
+	frr_vty_free(&r->vty);
 	frr_reply_free(&r->reply);
+	frr_reply_free(&r->big);
+	route_set_free(&r->fetching);
 	route_set_free(&r->learned);
 	route_set_free(&r->desired);
 	route_set_free(&r->actual);
@@ -518,14 +594,6 @@ void reconcile_config_changed(struct reconciler *r)
 	r->need_fetch = true;
 	r->kernel_dirty = true;
 	timer_arm(r->soon_fd, 1, 0);
-}
-
-int reconcile_bgpd_command(struct reconciler *r, const char *cmd, const struct frr_reply **reply)
-{
-	if (vty_run(r, cmd, VTY_POLL_TIMEOUT_MS) != 0)
-		return -1;
-	*reply = &r->reply;
-	return 0;
 }
 
 bool reconcile_af_in_use(const struct reconciler *r, int af)

@@ -2,9 +2,11 @@
  *
  * Steady state costs one small vty request per poll (the table version of
  * each address family); the full table is fetched only when a version moved,
- * on the periodic resync, or after a netlink event (a route of ours deleted,
- * a link changed). The kernel side is a cache of our routes, re-dumped on
- * resync, events and failures.
+ * on the periodic resync or a config change. Requests to bgpd run
+ * asynchronously (frr_vty.c) on the reconciler's own connection; kernel
+ * repair (a route of ours deleted, a link changed) syncs at once from the
+ * last table learned, so a slow or stopped bgpd never delays it. The kernel
+ * side is a cache of our routes, re-dumped on resync, events and failures.
  *
  * Restart safety: at start-up (and whenever bgpd restarts) the routes already
  * in the kernel are adopted and stale ones are NOT deleted until every
@@ -28,13 +30,23 @@
 #define RECONCILE_POLL_MS 50      /* table-version poll; internal knob */
 #define RECONCILE_DEBOUNCE_MS 50  /* netlink events -> reconcile after this */
 
+enum learn_step { LEARN_VERSION, LEARN_PEERS, LEARN_RIB };
+
 struct reconciler {
 	const struct agent_config *cfg;
 	struct event_loop *loop;
 	struct kroute *kr;
 	struct kroute_monitor *mon;
-	struct frr_vty vty;
-	struct frr_reply reply;
+	struct frr_vty vty;          /* learning's own connection to bgpd */
+	struct frr_reply reply;      /* small answers */
+	struct frr_reply big;        /* the full table, freed after parsing */
+	enum learn_step step;        /* of the running request */
+	int step_af;
+	int learn_timeout_ms;
+	struct route_set fetching;   /* the table being fetched */
+	size_t fetch_no_best;
+	uint64_t fetch_start_ms;
+	time_t bgpd_silent_since;    /* a request to bgpd timed out then; 0: answering */
 	int poll_fd, resync_fd, soon_fd;
 	unsigned poll_ms;
 
@@ -78,11 +90,11 @@ int reconcile_init(struct reconciler *r, struct event_loop *loop, const struct a
 void reconcile_free(struct reconciler *r);
 /* Config changed (policy, anchors, ECMP): fetch and reconcile soon. */
 void reconcile_config_changed(struct reconciler *r);
-/* Refreshes r->peers from bgpd now (for status). 0 or -1. */
-int reconcile_refresh_peers(struct reconciler *r);
-/* Runs one show command on the shared bgpd connection (for status); the
- * answer stays valid until the next command. 0 or -1 (bgpd unreachable). */
-int reconcile_bgpd_command(struct reconciler *r, const char *cmd, const struct frr_reply **reply);
+/* Takes bgpd's answer to BGP_PEERS_CMD (asked by status too). 0 or -1. */
+int reconcile_peers_update(struct reconciler *r, const struct frr_reply *reply);
+/* The outcome (FRR_VTY_*) of a request to bgpd that waited waited_ms: a
+ * timeout marks bgpd as not answering since then, an answer clears it. */
+void reconcile_bgpd_outcome(struct reconciler *r, int rc, uint64_t waited_ms);
 /* True when the family (BGP_AF_*) is used by the cluster's pod CIDRs. */
 bool reconcile_af_in_use(const struct reconciler *r, int af);
 /* The kernel handle, for node setup's anchors. */

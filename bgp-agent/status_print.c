@@ -206,6 +206,11 @@ static void print_header(const json_t *st, FILE *out)
 		num(f, "bgpd_pid"),
 		json_is_true(json_object_get(f, "bgpd_connected")) ? "" : " (not connected)",
 		str(f, "last_result"), num(f, "reloads"), num(f, "unchanged"));
+	if (num(f, "bgpd_silent_since") != 0) {
+		fmt_duration((long long)time(NULL) - num(f, "bgpd_silent_since"), up, sizeof(up));
+		fprintf(out, "        bgpd is not answering (for %s); peers and routes below are "
+			"the last known\n", up);
+	}
 	const json_t *t = json_object_get(s, "since_start");
 
 	fprintf(out, "Kernel: table %lld, protocol %lld; since start +%lld ~%lld -%lld, %lld failed; "

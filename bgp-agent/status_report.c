@@ -55,18 +55,14 @@ static json_t *route_set_json(const struct route_set *s)
 /* Routes FRR's own inbound policy refused (needs Adj-RIB-In: soft-
  * reconfiguration inbound), explained with the agent's policy, which applies
  * the same rules. Without Adj-RIB-In FRR answers with text: nothing to add. */
-static void add_frr_filtered(struct agent *a, const char *peer, const char *peer_name,
-			     int af, json_t *arr)
+void status_report_add_filtered(struct agent *a, const char *peer_name,
+				const struct frr_reply *reply, json_t *arr)
 {
-	static const char *const af_name[BGP_AF_COUNT] = { "ipv4", "ipv6" };
-	const struct frr_reply *reply;
 	struct route_set routes;
-	char cmd[160], err[IMPORT_REASON_MAX];
+	char err[IMPORT_REASON_MAX];
 
-	snprintf(cmd, sizeof(cmd), FRR_FILTERED_CMD_FMT, af_name[af], peer);
 	route_set_init(&routes);
-	if (reconcile_bgpd_command(&a->rec, cmd, &reply) == 0 &&
-	    frr_filtered_parse(reply->out, reply->len, &routes, err, sizeof(err)) == 0) {
+	if (frr_filtered_parse(reply->out, reply->len, &routes, err, sizeof(err)) == 0) {
 		for (size_t i = 0; i < routes.n; i++) {
 			json_t *r = route_json(&routes.routes[i]);
 
@@ -81,26 +77,21 @@ static void add_frr_filtered(struct agent *a, const char *peer, const char *peer
 	route_set_free(&routes);
 }
 
-
 static json_t *rejected_json(struct agent *a)
 {
 	const struct rejected_set *s = &a->rec.rejected;
-	char key[PEER_ID_MAX];
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *r;
+	size_t i;
 
-	for (size_t i = 0; i < s->n; i++) {
-		json_t *r = route_json(&s->v[i].route);
-
+	for (i = 0; i < s->n; i++) {
+		r = route_json(&s->v[i].route);
 		json_object_set_new(r, "reason", json_string(s->v[i].reason));
 		json_object_set_new(r, "by", json_string("agent"));
 		json_array_append_new(arr, r);
 	}
-	for (size_t i = 0; i < a->cfg.n_peers; i++) {
-		config_peer_id(&a->cfg.peers[i], key, sizeof(key));
-		for (int af = 0; af < BGP_AF_COUNT; af++)
-			if (reconcile_af_in_use(&a->rec, af))
-				add_frr_filtered(a, key, a->cfg.peers[i].name, af, arr);
-	}
+	/* From status's last complete round of questions to bgpd. */
+	json_array_foreach(a->status.last_filtered, i, r)
+		json_array_append_new(arr, json_deep_copy(r));
 	return arr;
 }
 
@@ -150,9 +141,7 @@ static json_t *peers_json(struct agent *a)
 	char key[PEER_ID_MAX];
 	json_t *arr = json_array();
 
-	/* Fresh counters for the user; on failure the last known ones are shown. */
-	if (reconcile_refresh_peers(&a->rec) != 0)
-		log_debug("status: peers from the last successful query");
+	/* Fresh from status's round of questions, or the last known ones. */
 	for (size_t i = 0; i < a->cfg.n_peers; i++) {
 		config_peer_id(&a->cfg.peers[i], key, sizeof(key));
 		json_array_append_new(arr, peer_json(&a->cfg.peers[i],
@@ -183,8 +172,12 @@ static json_t *frr_json(struct agent *a)
 {
 	const struct frr_apply *f = &a->frr;
 
-	return json_pack("{s:s, s:s, s:b, s:I, s:s, s:I, s:I, s:I}", "state",
+	/* bgpd_silent_since: when a request to bgpd last went unanswered (0:
+	 * it answers); the rest of the report is then what the agent knew. */
+	return json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:s, s:I, s:I, s:I}", "state",
 			 frr_apply_state_name(f->state), "version", a->frr_version, "bgpd_connected", a->rec.bgpd_up,
+			 "bgpd_answering", a->rec.bgpd_silent_since == 0, "bgpd_silent_since",
+			 (json_int_t)a->rec.bgpd_silent_since,
 			 "bgpd_pid", (json_int_t)frr_bgpd_pid(&a->cfg), "last_result", f->last_result,
 			 "since", (json_int_t)f->last_change, "reloads", (json_int_t)f->n_applied,
 			 "unchanged", (json_int_t)f->n_unchanged);

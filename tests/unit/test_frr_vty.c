@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,47 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "event_loop.h"
 #include "frr_vty.h"
+
+/* The client is asynchronous; these run one request to its end in a loop of
+ * the test's own, which is what the daemon's event loop does. */
+static struct event_loop *test_loop;
+static int test_timeout_ms;
+
+struct outcome {
+	bool done;
+	int rc;
+};
+
+static void on_done(void *arg, int rc, struct frr_reply *reply)
+{
+	struct outcome *o = arg;
+
+	(void)reply;
+	o->done = true;
+	o->rc = rc;
+}
+
+static int vty_open_sync(struct frr_vty *v, const char *dir, const char *daemon, int timeout_ms)
+{
+	if (test_loop == NULL)
+		test_loop = event_loop_new();
+	test_timeout_ms = timeout_ms;
+	return frr_vty_open(v, test_loop, dir, daemon);
+}
+
+static int vty_command_sync(struct frr_vty *v, const char *cmd, struct frr_reply *r)
+{
+	struct outcome o = { false, 0 };
+	int rc = frr_vty_request(v, cmd, test_timeout_ms, r, on_done, &o);
+
+	if (rc != FRR_VTY_OK)
+		return rc;
+	while (!o.done)
+		assert_int_equal(event_loop_run_once(test_loop, 1000), 0);
+	return o.rc;
+}
 
 /* What the fake daemon does with each command it reads. */
 enum behaviour { ANSWER, ANSWER_BYTEWISE, HANG, HANG_UP_MIDWAY };
@@ -153,19 +194,19 @@ static void test_framing_and_status(void **state)
 
 	(void)state;
 	fake_start(&f);
-	assert_int_equal(frr_vty_connect(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
-	assert_int_equal(frr_vty_command(&v, "show bgp summary", &r), FRR_VTY_OK);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "show bgp summary", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_SUCCESS);
 	assert_string_equal(r.out, "BGP table version is 7\n");
 	assert_int_equal(r.len, strlen("BGP table version is 7\n"));
 	/* The command went out with its terminating NUL and nothing else. */
 	assert_int_equal(f.got_len[0], sizeof("show bgp summary"));
 	assert_memory_equal(f.got[0], "show bgp summary", sizeof("show bgp summary"));
-	assert_int_equal(frr_vty_command(&v, "configure terminal", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "configure terminal", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_ERR_NO_MATCH);
 	assert_string_equal(frr_cmd_status_str(r.status), "unknown command");
-	frr_vty_close(&v);
-	frr_vty_close(&v); /* twice is fine */
+	frr_vty_free(&v);
+	frr_vty_free(&v); /* twice is fine */
 	frr_reply_free(&r);
 	fake_stop(&f);
 }
@@ -178,12 +219,12 @@ static void test_empty_output_and_warning(void **state)
 
 	(void)state;
 	fake_start(&f);
-	assert_int_equal(frr_vty_connect(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
-	assert_int_equal(frr_vty_command(&v, "end", &r), FRR_VTY_OK);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "end", &r), FRR_VTY_OK);
 	assert_int_equal(r.len, 0);
 	assert_string_equal(r.out, "");
 	assert_int_equal(r.status, FRR_CMD_WARNING);
-	frr_vty_close(&v);
+	frr_vty_free(&v);
 	frr_reply_free(&r);
 	fake_stop(&f);
 }
@@ -198,11 +239,11 @@ static void test_partial_reads(void **state)
 
 	(void)state;
 	fake_start(&f);
-	assert_int_equal(frr_vty_connect(&v, f.dir, "bgpd", 5000), FRR_VTY_OK);
-	assert_int_equal(frr_vty_command(&v, "show bgp ipv4 unicast summary json", &r), FRR_VTY_OK);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 5000), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "show bgp ipv4 unicast summary json", &r), FRR_VTY_OK);
 	assert_string_equal(r.out, "{\"tableVersion\":9}\n");
 	assert_int_equal(r.status, 0);
-	frr_vty_close(&v);
+	frr_vty_free(&v);
 	frr_reply_free(&r);
 	fake_stop(&f);
 }
@@ -218,8 +259,8 @@ static void test_big_reply(void **state)
 
 	(void)state;
 	fake_start(&f);
-	assert_int_equal(frr_vty_connect(&v, f.dir, "bgpd", 10000), FRR_VTY_OK);
-	assert_int_equal(frr_vty_command(&v, "show bgp ipv4 unicast json", &r), FRR_VTY_OK);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 10000), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "show bgp ipv4 unicast json", &r), FRR_VTY_OK);
 	assert_int_equal(r.len, 5u << 20);
 	assert_int_equal(r.out[r.len], '\0');
 	for (size_t i = 0; i < r.len; i += 4099)
@@ -227,11 +268,11 @@ static void test_big_reply(void **state)
 	cap = r.cap;
 	buf = r.out;
 	assert_true(cap >= r.len + 1 && cap <= 4 * r.len); /* geometric, not wasteful */
-	assert_int_equal(frr_vty_command(&v, "show bgp ipv4 unicast json", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "show bgp ipv4 unicast json", &r), FRR_VTY_OK);
 	assert_int_equal(r.len, 5u << 20);
 	assert_int_equal(r.cap, cap);
 	assert_ptr_equal(r.out, buf);
-	frr_vty_close(&v);
+	frr_vty_free(&v);
 	frr_reply_free(&r);
 	fake_stop(&f);
 }
@@ -253,14 +294,14 @@ static void test_timeout(void **state)
 
 	(void)state;
 	fake_start(&f);
-	assert_int_equal(frr_vty_connect(&v, f.dir, "bgpd", 150), FRR_VTY_OK);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 150), FRR_VTY_OK);
 	t0 = mono_ms();
-	assert_int_equal(frr_vty_command(&v, "show bgp neighbors json", &r), FRR_VTY_ERR_TIMEOUT);
+	assert_int_equal(vty_command_sync(&v, "show bgp neighbors json", &r), FRR_VTY_ERR_TIMEOUT);
 	waited = mono_ms() - t0;
 	/* Bounded: it neither returned early nor blocked (generous upper bound). */
 	assert_true(waited >= 150);
 	assert_true(waited < 5000);
-	frr_vty_close(&v); /* lets the fake's read return */
+	frr_vty_free(&v); /* lets the fake's read return */
 	frr_reply_free(&r);
 	fake_stop(&f);
 }
@@ -273,10 +314,10 @@ static void test_daemon_hangs_up(void **state)
 
 	(void)state;
 	fake_start(&f);
-	assert_int_equal(frr_vty_connect(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
-	assert_int_equal(frr_vty_command(&v, "show bgp ipv4 unicast json", &r), FRR_VTY_ERR_CLOSED);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "show bgp ipv4 unicast json", &r), FRR_VTY_ERR_CLOSED);
 	assert_string_equal(frr_vty_strerror(FRR_VTY_ERR_CLOSED), "the daemon closed the connection");
-	frr_vty_close(&v);
+	frr_vty_free(&v);
 	frr_reply_free(&r);
 	fake_stop(&f);
 }
@@ -288,14 +329,44 @@ static void test_connect_errors(void **state)
 	char longdir[200];
 
 	(void)state;
-	assert_int_equal(frr_vty_connect(&v, "/nonexistent-dir", "bgpd", 100), FRR_VTY_ERR_CONNECT);
+	assert_int_equal(vty_open_sync(&v, "/nonexistent-dir", "bgpd", 100), FRR_VTY_OK);
+	/* The connection is made by the first request: its error, no callback. */
+	assert_int_equal(vty_command_sync(&v, "show bgp", &r), FRR_VTY_ERR_CONNECT);
 	assert_int_equal(v.fd, -1);
-	assert_int_equal(frr_vty_command(&v, "show bgp", &r), FRR_VTY_ERR_CONNECT);
+	assert_false(frr_vty_busy(&v));
+	frr_vty_free(&v);
 	memset(longdir, 'x', sizeof(longdir) - 1);
 	longdir[sizeof(longdir) - 1] = '\0';
-	assert_int_equal(frr_vty_connect(&v, longdir, "bgpd", 100), FRR_VTY_ERR_ARG);
+	assert_int_equal(vty_open_sync(&v, longdir, "bgpd", 100), FRR_VTY_ERR_ARG);
+	frr_vty_free(&v);
 	assert_string_equal(frr_cmd_status_str(99), "unknown status");
 	assert_string_equal(frr_vty_strerror(-99), "unknown error");
+}
+
+/* One request at a time per connection: a second one is refused, not queued. */
+static void test_busy_refused(void **state)
+{
+	struct fake f = { .how = ANSWER, .output = "one", .status = 0, .commands = 1 };
+	struct frr_reply r = FRR_REPLY_INIT, r2 = FRR_REPLY_INIT;
+	struct outcome o = { false, 0 };
+	struct frr_vty v;
+
+	(void)state;
+	fake_start(&f);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
+	assert_int_equal(frr_vty_request(&v, "show version", 2000, &r, on_done, &o), FRR_VTY_OK);
+	assert_true(frr_vty_busy(&v));
+	assert_int_equal(frr_vty_request(&v, "show version", 2000, &r2, on_done, &o),
+			 FRR_VTY_ERR_BUSY);
+	while (!o.done)
+		assert_int_equal(event_loop_run_once(test_loop, 1000), 0);
+	assert_int_equal(o.rc, FRR_VTY_OK);
+	assert_string_equal(r.out, "one");
+	assert_false(frr_vty_busy(&v));
+	frr_vty_free(&v);
+	frr_reply_free(&r);
+	frr_reply_free(&r2);
+	fake_stop(&f);
 }
 
 static void test_bad_commands_refused(void **state)
@@ -309,13 +380,13 @@ static void test_bad_commands_refused(void **state)
 	memset(huge, 'a', 4999);
 	huge[4999] = '\0';
 	fake_start(&f);
-	assert_int_equal(frr_vty_connect(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
-	assert_int_equal(frr_vty_command(&v, "", &r), FRR_VTY_ERR_ARG);
-	assert_int_equal(frr_vty_command(&v, huge, &r), FRR_VTY_ERR_ARG);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 2000), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "", &r), FRR_VTY_ERR_ARG);
+	assert_int_equal(vty_command_sync(&v, huge, &r), FRR_VTY_ERR_ARG);
 	/* The connection is still usable for a proper command. */
-	assert_int_equal(frr_vty_command(&v, "show version", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&v, "show version", &r), FRR_VTY_OK);
 	assert_string_equal(r.out, "x");
-	frr_vty_close(&v);
+	frr_vty_free(&v);
 	frr_reply_free(&r);
 	free(huge);
 	fake_stop(&f);
@@ -329,13 +400,13 @@ static struct frr_vty live;
 static int live_setup(void **state)
 {
 	(void)state;
-	return frr_vty_connect(&live, getenv("BGP_TEST_VTY_DIR"), "bgpd", 5000) == FRR_VTY_OK ? 0 : -1;
+	return vty_open_sync(&live, getenv("BGP_TEST_VTY_DIR"), "bgpd", 5000) == FRR_VTY_OK ? 0 : -1;
 }
 
 static int live_teardown(void **state)
 {
 	(void)state;
-	frr_vty_close(&live);
+	frr_vty_free(&live);
 	return 0;
 }
 
@@ -345,15 +416,15 @@ static void test_live_show_commands(void **state)
 
 	(void)state;
 	for (int i = 0; i < 100; i++) {
-		assert_int_equal(frr_vty_command(&live, "show bgp ipv4 unicast summary json", &r),
+		assert_int_equal(vty_command_sync(&live, "show bgp ipv4 unicast summary json", &r),
 				 FRR_VTY_OK);
 		assert_int_equal(r.status, FRR_CMD_SUCCESS);
 	}
 	assert_non_null(strstr(r.out, "\"tableVersion\""));
-	assert_int_equal(frr_vty_command(&live, "show bgp ipv4 unicast json", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&live, "show bgp ipv4 unicast json", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_SUCCESS);
 	assert_non_null(strstr(r.out, "\"routes\""));
-	assert_int_equal(frr_vty_command(&live, "show bgp no-such-thing", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&live, "show bgp no-such-thing", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_ERR_NO_MATCH);
 	assert_non_null(strstr(r.out, "Unknown command"));
 	frr_reply_free(&r);
@@ -366,15 +437,15 @@ static void test_live_nodes(void **state)
 	struct frr_reply r = FRR_REPLY_INIT;
 
 	(void)state;
-	assert_int_equal(frr_vty_command(&live, "configure terminal", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&live, "configure terminal", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_ERR_NO_MATCH);
-	assert_int_equal(frr_vty_command(&live, "enable", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&live, "enable", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_SUCCESS);
-	assert_int_equal(frr_vty_command(&live, "configure terminal", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&live, "configure terminal", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_SUCCESS);
-	assert_int_equal(frr_vty_command(&live, "end", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&live, "end", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_SUCCESS);
-	assert_int_equal(frr_vty_command(&live, "show running-config", &r), FRR_VTY_OK);
+	assert_int_equal(vty_command_sync(&live, "show running-config", &r), FRR_VTY_OK);
 	assert_int_equal(r.status, FRR_CMD_SUCCESS);
 	assert_non_null(strstr(r.out, "router bgp"));
 	frr_reply_free(&r);
@@ -392,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_partial_reads),
 		cmocka_unit_test(test_big_reply),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_busy_refused),
 		cmocka_unit_test(test_daemon_hangs_up),
 		cmocka_unit_test(test_connect_errors),
 		cmocka_unit_test(test_bad_commands_refused),
@@ -402,5 +474,6 @@ int main(void)
 
 	if (live_dir != NULL && live_dir[0] != '\0')
 		rc |= cmocka_run_group_tests_name("live bgpd", live_tests, live_setup, live_teardown);
+	event_loop_free(test_loop);
 	return rc;
 }
