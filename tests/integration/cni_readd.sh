@@ -3,7 +3,7 @@
 # A repeated ADD of an existing attachment (same container id and ifname) is
 # refused with error 105 and books nothing, whether into the same or another
 # netns, also when racing; the live pod keeps its veth and address, and a
-# failing ADD rolls back only what it created.
+# failing ADD rolls back only what it created (also with host-local).
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/cni_lib.inc"
 need_root
@@ -56,4 +56,19 @@ check_eq "one concurrent ADD won, the others got 105" \
 check_eq "one allocation, one veth" "$(allocations renet) $(node_veths 1)" "1 1"
 cni DEL race eth0 "" "$C"
 check_eq "cleaned up" "$(allocations renet) $(node_veths)" "0 0"
+
+# Delegated to host-local, which refuses the duplicate itself: the failing
+# ADD rolls back nothing of the live pod.
+HL=$(jq -c --arg d "$CNI_DIR/hl" '.name = "rehl" | .ipam = {type:"host-local", dataDir:$d,
+	ranges:[[{subnet:"10.244.17.0/24"}]]}' <<<"$C")
+cni ADD h1 eth0 a "$HL"
+check_eq "host-local: first ADD exits 0" "$RC" 0
+IDX=$(host_index)
+cni ADD h1 eth0 b "$HL"
+check_eq "host-local: ADD again into another netns fails" "$RC" 1
+check_eq "host-local: the live pod keeps veth and address" "$(node_veths 1) $(host_index) $(pod_addr a)" \
+	"1 $IDX 10.244.17.2"
+check_eq "host-local: still one allocation" "$(ls "$CNI_DIR/hl/rehl" | grep -c '^10\.')" 1
+cni DEL h1 eth0 a "$HL"
+check_eq "host-local: cleaned up" "$(node_veths) $(ls "$CNI_DIR/hl/rehl" | grep -c '^10\.')" "0 0"
 finish
