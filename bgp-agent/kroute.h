@@ -57,11 +57,14 @@ int kroute_monitor_open(struct kroute_monitor **m, uint32_t table, uint8_t proto
 /* Non-blocking fd to put in poll() for POLLIN. */
 int kroute_monitor_fd(const struct kroute_monitor *m);
 /* Reads every pending event. *routes_changed: a route of our table and
- * protocol was deleted (also by us), or a route of another protocol replaced
- * one in our table; *links_changed: a link appeared, disappeared or changed
- * its up/running state. Also true after the socket overflowed (events lost:
+ * protocol was deleted (also by us), or added/replaced (by anyone) so that it
+ * is not one of ours (the routes the agent installed, sorted; NULL: any
+ * addition is news), or a route of another protocol replaced one in our
+ * table; *links_changed: a link appeared, disappeared or changed its
+ * up/running state. Also true after the socket overflowed (events lost:
  * resync). Both are only set, never cleared. Returns 0 or a kroute_err. */
-int kroute_monitor_drain(struct kroute_monitor *m, bool *routes_changed, bool *links_changed);
+int kroute_monitor_drain(struct kroute_monitor *m, const struct route_set *ours,
+			 bool *routes_changed, bool *links_changed);
 void kroute_monitor_close(struct kroute_monitor *m);
 
 const char *kroute_strerror(int err);

@@ -121,18 +121,38 @@ static uint32_t route_table(struct nlmsghdr *h, const struct rtmsg *rtm)
 	return t ? nla_get_u32(t) : rtm->rtm_table;
 }
 
-/* Ours deleted (by anyone: a reconcile restores what is still wanted), or a
- * route of another owner that replaced one in our table. Our own additions
- * are not news. */
-static bool route_event_matters(struct kroute_monitor *m, struct nlmsghdr *h)
+/* One of our routes as the kernel now has it: our own additions and
+ * replacements are what we installed and not news; anything else (`ip route
+ * replace ... proto 52` with another next hop) is repaired like a deletion. */
+static bool own_route_differs(struct nlmsghdr *h, const struct route_set *ours)
+{
+	struct rtnl_route *rt = NULL;
+	struct route r;
+	bool differs = true;
+
+	if (ours == NULL || rtnl_route_parse(h, &rt) < 0)
+		return ours != NULL;
+	if (kroute_msg_to_route(rt, &r) == 0) {
+		route_canonicalize(&r);
+		differs = !route_set_contains(ours, &r);
+	}
+	rtnl_route_put(rt);
+	return differs;
+}
+
+/* Ours deleted (by anyone: a reconcile restores what is still wanted), ours
+ * changed by someone else, or a route of another owner that replaced one in
+ * our table. */
+static bool route_event_matters(struct kroute_monitor *m, struct nlmsghdr *h,
+				const struct route_set *ours)
 {
 	const struct rtmsg *rtm = nlmsg_data(h);
 
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) || route_table(h, rtm) != m->table)
 		return false;
-	if (h->nlmsg_type == RTM_DELROUTE)
-		return rtm->rtm_protocol == m->protocol;
-	return rtm->rtm_protocol != m->protocol && (h->nlmsg_flags & NLM_F_REPLACE);
+	if (rtm->rtm_protocol == m->protocol)
+		return h->nlmsg_type == RTM_DELROUTE || own_route_differs(h, ours);
+	return h->nlmsg_type == RTM_NEWROUTE && (h->nlmsg_flags & NLM_F_REPLACE);
 }
 
 static struct link_state *link_find(struct kroute_monitor *m, int ifindex)
@@ -184,12 +204,13 @@ static bool link_event_matters(struct kroute_monitor *m, struct nlmsghdr *h)
 	return true;
 }
 
-static void classify(struct kroute_monitor *m, struct nlmsghdr *h, bool *routes, bool *links)
+static void classify(struct kroute_monitor *m, struct nlmsghdr *h, const struct route_set *ours,
+		     bool *routes, bool *links)
 {
 	switch (h->nlmsg_type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
-		if (route_event_matters(m, h))
+		if (!*routes && route_event_matters(m, h, ours))
 			*routes = true;
 		break;
 	case RTM_NEWLINK:
@@ -202,7 +223,8 @@ static void classify(struct kroute_monitor *m, struct nlmsghdr *h, bool *routes,
 	}
 }
 
-int kroute_monitor_drain(struct kroute_monitor *m, bool *routes_changed, bool *links_changed)
+int kroute_monitor_drain(struct kroute_monitor *m, const struct route_set *ours,
+			 bool *routes_changed, bool *links_changed)
 {
 	for (;;) {
 		unsigned char *buf = NULL;
@@ -227,7 +249,7 @@ int kroute_monitor_drain(struct kroute_monitor *m, bool *routes_changed, bool *l
 			return KROUTE_ERR_SOCKET;
 		}
 		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, len); h = nlmsg_next(h, &len))
-			classify(m, h, routes_changed, links_changed);
+			classify(m, h, ours, routes_changed, links_changed);
 		free(buf);
 	}
 }

@@ -479,7 +479,7 @@ static void on_soon(int fd, uint32_t events, void *arg)
 	sync_kernel(r);
 }
 
-/* Netlink: someone deleted one of our routes or a link changed. Debounced,
+/* Netlink: someone deleted or changed one of our routes, or a link changed. Debounced,
  * because a link going down deletes many routes at once. */
 static void on_monitor(int fd, uint32_t events, void *arg)
 {
@@ -489,7 +489,8 @@ static void on_monitor(int fd, uint32_t events, void *arg)
 
 	(void)fd;
 	(void)events;
-	rc = kroute_monitor_drain(r->mon, &routes, &links);
+	/* The kernel's routes after our last sync: what we installed. */
+	rc = kroute_monitor_drain(r->mon, &r->actual, &routes, &links);
 	if (rc != KROUTE_OK)
 		log_warnx("routes: netlink monitor: %s", kroute_strerror(rc));
 	if (!routes && !links && rc == KROUTE_OK)

@@ -178,6 +178,16 @@ out:
 	return n;
 }
 
+bool route_set_contains(const struct route_set *s, const struct route *r)
+{
+	const struct route *k = route_set_find(s, &r->dst);
+
+	for (; k != NULL && k < s->routes + s->n && prefix_equal(&k->dst, &r->dst); k++)
+		if (route_equal(k, r))
+			return true;
+	return false;
+}
+
 /* Both routes canonical (sorted next hops), as in a sorted set. */
 bool route_equal(const struct route *a, const struct route *b)
 {

@@ -80,6 +80,8 @@ int route_set_add(struct route_set *s, const struct route *r);
 void route_set_sort(struct route_set *s);
 /* Binary search in a sorted set: the first route for dst, or NULL. */
 const struct route *route_set_find(const struct route_set *s, const struct prefix *dst);
+/* True when the sorted set holds exactly r (canonical next hops). */
+bool route_set_contains(const struct route_set *s, const struct route *r);
 /* Adds every route of src to dst, keeping dst sorted. -1 on ENOMEM (dst unchanged). */
 int route_set_merge(struct route_set *dst, const struct route_set *src);
 /* Adds to the sorted set dst the routes of src whose prefix dst lacks and

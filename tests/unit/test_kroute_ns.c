@@ -363,38 +363,55 @@ static void test_monitor(void **state)
 {
 	struct kroute_monitor *m;
 	struct route mine = R("10.244.20.0/24", "192.168.1.1", NULL);
+	struct route theirs = R("10.244.20.0/24", "192.168.1.2", NULL);
+	struct route_set ours;
 	bool routes = false, links = false;
 
 	(void)state;
+	route_set_init(&ours);
 	assert_int_equal(kroute_monitor_open(&m, TABLE, PROTO), KROUTE_OK);
 	assert_true(kroute_monitor_fd(m) >= 0);
-	/* Our own additions and foreign additions are not news. */
+	/* Our own additions (what the agent then has in its set) and foreign
+	 * additions are not news. */
 	assert_int_equal(kroute_replace(kr, &mine), KROUTE_OK);
+	assert_int_equal(kroute_dump(kr, &ours), KROUTE_OK);
 	add_foreign_route("10.244.21.0/24", "192.168.1.1", TABLE, FOREIGN_PROTO, 20);
 	assert_true(wait_readable(kroute_monitor_fd(m)));
-	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	assert_false(routes);
 	assert_false(links);
+	/* Ours replaced by someone else under our protocol (another next hop,
+	 * the same metric) is news, like a deletion (issue 7 item 8). */
+	assert_int_equal(kroute_replace(kr, &theirs), KROUTE_OK);
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
+	assert_true(routes);
+	routes = false;
+	assert_int_equal(kroute_replace(kr, &mine), KROUTE_OK); /* repaired: not news */
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
+	assert_false(routes);
 	/* Our route deleted (as by an admin) is. */
 	assert_int_equal(kroute_delete(kr, &mine), KROUTE_OK);
 	assert_true(wait_readable(kroute_monitor_fd(m)));
-	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	assert_true(routes);
 	/* A link going down is (d1's peer end: d1 loses carrier too, and keeps
 	 * its addresses for the tests after this one). */
 	routes = false;
 	set_link_flags("d1p", false);
 	assert_true(wait_readable(kroute_monitor_fd(m)));
-	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	assert_true(links);
 	links = false;
 	set_link_flags("d1p", true);
 	assert_true(wait_readable(kroute_monitor_fd(m)));
-	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	assert_true(links);
 	/* Nothing pending: drain returns at once. */
-	assert_int_equal(kroute_monitor_drain(m, &routes, &links), KROUTE_OK);
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	kroute_monitor_close(m);
+	route_set_free(&ours);
 }
 
 static double now_ms(void)
