@@ -67,11 +67,12 @@ CONF
 	echo "$WORK/$node.conf"
 }
 
+AGENT_RUN=() # a command prefix that execs its arguments (e.g. a private mount namespace)
 # agent_start NODE: runs the agent in NODE's namespace; its pid in AGENT_PID_<NODE>.
 # Not through nsx (a shell function: `&` would fork a subshell whose pid is
 # not the agent's); ip netns exec execs the agent, so $! is the agent itself.
 agent_start() {
-	ip netns exec "$(ns "$1")" "$AGENT" run -c "$WORK/$1.conf" >>"$WORK/$1-agent.log" 2>&1 &
+	"${AGENT_RUN[@]}" ip netns exec "$(ns "$1")" "$AGENT" run -c "$WORK/$1.conf" >>"$WORK/$1-agent.log" 2>&1 &
 	local pid=$!
 	track_pid "$pid"
 	eval "AGENT_PID_$1=$pid"
