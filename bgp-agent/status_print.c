@@ -212,11 +212,14 @@ static void print_header(const json_t *st, FILE *out)
 			"the last known\n", up);
 	}
 	const json_t *t = json_object_get(s, "since_start");
+	char last[32] = "never"; /* last_sync 0: bgpd not reached yet */
 
+	if (num(s, "last_sync") != 0)
+		snprintf(last, sizeof(last), "%lld s ago", (long long)time(NULL) - num(s, "last_sync"));
 	fprintf(out, "Kernel: table %lld, protocol %lld; since start +%lld ~%lld -%lld, %lld failed; "
-		"last sync %lld s ago, %lld stale held\n", num(a, "table"), num(a, "protocol"),
+		"last sync %s, %lld stale held\n", num(a, "table"), num(a, "protocol"),
 		num(t, "added"), num(t, "replaced"), num(t, "deleted"), num(t, "failed"),
-		(long long)time(NULL) - num(s, "last_sync"), num(s, "held"));
+		last, num(s, "held"));
 	fprintf(out, "Sweep:  %s\n", str(s, "stale_sweep"));
 }
 
