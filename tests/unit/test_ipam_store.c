@@ -317,6 +317,24 @@ static void test_owner_index(void **state)
 	assert_int_equal(index_files(f), 0);
 }
 
+/* "c693596/eth0" and "c1170850/eth0" share the 32-bit hash in the index name. */
+static void test_owner_index_collision(void **state)
+{
+	struct fixture *f = *state;
+	struct cni_err err = { 0 };
+
+	assert_int_equal(ipam_store_holds(&f->s, "c693596", "eth0", &err), 0);
+	assert_non_null(alloc(f, "c693596", &err));
+	assert_int_equal(ipam_store_holds(&f->s, "c1170850", "eth0", &err), 0);
+	assert_non_null(alloc(f, "c1170850", &err)); /* not indexed: the name is taken */
+	assert_int_equal(index_files(f), 1);
+	assert_int_equal(ipam_store_holds(&f->s, "c1170850", "eth0", &err), 1); /* by a scan */
+	assert_int_equal(ipam_store_release(&f->s, "c1170850", "eth0", &err), 1);
+	assert_int_equal(index_files(f), 1); /* the other owner's index stays */
+	assert_int_equal(ipam_store_holds(&f->s, "c693596", "eth0", &err), 1);
+	assert_int_equal(ipam_store_holds(&f->s, "c1170850", "eth0", &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gc_sweeps_leftovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_owner_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owner_index_collision, setup, teardown),
 		cmocka_unit_test(test_entry_parse),
 	};
 
