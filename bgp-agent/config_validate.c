@@ -111,33 +111,6 @@ static void check_node_cidr(const AC *cfg, struct config_source *src, size_t i)
 					 prefix_format(&cfg->node.pod_cidrs[j], b, sizeof(b)));
 }
 
-static void check_node(const AC *cfg, struct config_source *src)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	check_name(src, "node.name", cfg->node.name, true);
-	ip_addr_format(&cfg->node.address, a, sizeof(a));
-	if (cfg->node.address.family == AF_INET6)
-		config_error_key(src, "node.address", "node.address: \"%s\" must be an IPv4 address "
-				 "(it is the BGP router-id)", a);
-	else if (cfg->node.address.family == AF_INET && cfg->node.address.u.v4.s_addr == 0)
-		config_error_key(src, "node.address", "node.address: \"%s\" is not a usable address", a);
-	for (size_t i = 0; i < cfg->cluster.n_pod_cidrs; i++)
-		if (cfg->node.address.family != 0 &&
-		    prefix_contains_addr(&cfg->cluster.pod_cidrs[i], &cfg->node.address))
-			config_error_key(src, "node.address", "node.address: \"%s\" lies inside the "
-					 "cluster pod CIDRs", a);
-	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
-		check_node_cidr(cfg, src, i);
-}
-
-#define V(family) ((family) == AF_INET ? '4' : '6')
-
-static bool addr_is_link_local6(const struct ip_addr *a)
-{
-	return a->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->u.v6);
-}
-
 /* What a BGP session cannot run to: no host answers there (unspecified,
  * broadcast, multicast), or the node would peer with itself (loopback). */
 static const char *addr_unusable_reason(const struct ip_addr *a)
@@ -164,6 +137,35 @@ static const char *addr_unusable_reason(const struct ip_addr *a)
 	if (IN6_IS_ADDR_V4MAPPED(&a->u.v6))
 		return "IPv4-mapped (write the IPv4 address)";
 	return NULL;
+}
+
+static void check_node(const AC *cfg, struct config_source *src)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	check_name(src, "node.name", cfg->node.name, true);
+	ip_addr_format(&cfg->node.address, a, sizeof(a));
+	if (cfg->node.address.family == AF_INET6)
+		config_error_key(src, "node.address", "node.address: \"%s\" must be an IPv4 address "
+				 "(it is the BGP router-id)", a);
+	else if (cfg->node.address.family == AF_INET && addr_unusable_reason(&cfg->node.address))
+		config_error_key(src, "node.address", "node.address: \"%s\" is not a usable address "
+				 "(%s; peers reach the node there)", a,
+				 addr_unusable_reason(&cfg->node.address));
+	for (size_t i = 0; i < cfg->cluster.n_pod_cidrs; i++)
+		if (cfg->node.address.family != 0 &&
+		    prefix_contains_addr(&cfg->cluster.pod_cidrs[i], &cfg->node.address))
+			config_error_key(src, "node.address", "node.address: \"%s\" lies inside the "
+					 "cluster pod CIDRs", a);
+	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
+		check_node_cidr(cfg, src, i);
+}
+
+#define V(family) ((family) == AF_INET ? '4' : '6')
+
+static bool addr_is_link_local6(const struct ip_addr *a)
+{
+	return a->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->u.v6);
 }
 
 /* A pod address is not a router: a session there would run over the pod

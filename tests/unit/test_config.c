@@ -273,6 +273,18 @@ static const struct bad_case bad_cases[] = {
 	{ "node = { name = \"n1\"; address = \"fd00::11\"; asn = 65001;\n"
 	  " pod_cidrs = [ \"10.244.1.0/24\" ]; };\ncluster = { pod_cidrs = [ \"10.244.0.0/16\" ]; };\n",
 	  1, "node.address: \"fd00::11\" must be an IPv4 address (it is the BGP router-id)" },
+	{ "node = { name = \"n1\"; address = \"0.0.0.0\"; asn = 65001;\n"
+	  " pod_cidrs = [ \"10.244.1.0/24\" ]; };\ncluster = { pod_cidrs = [ \"10.244.0.0/16\" ]; };\n",
+	  1, "node.address: \"0.0.0.0\" is not a usable address (the unspecified address; peers reach the node there)" },
+	{ "node = { name = \"n1\"; address = \"127.0.0.1\"; asn = 65001;\n"
+	  " pod_cidrs = [ \"10.244.1.0/24\" ]; };\ncluster = { pod_cidrs = [ \"10.244.0.0/16\" ]; };\n",
+	  1, "node.address: \"127.0.0.1\" is not a usable address (loopback; peers reach the node there)" },
+	{ "node = { name = \"n1\"; address = \"255.255.255.255\"; asn = 65001;\n"
+	  " pod_cidrs = [ \"10.244.1.0/24\" ]; };\ncluster = { pod_cidrs = [ \"10.244.0.0/16\" ]; };\n",
+	  1, "node.address: \"255.255.255.255\" is not a usable address (the broadcast address; peers reach the node there)" },
+	{ "node = { name = \"n1\"; address = \"224.0.0.1\"; asn = 65001;\n"
+	  " pod_cidrs = [ \"10.244.1.0/24\" ]; };\ncluster = { pod_cidrs = [ \"10.244.0.0/16\" ]; };\n",
+	  1, "node.address: \"224.0.0.1\" is not a usable address (multicast; peers reach the node there)" },
 	{ "node = { name = \"n 1\"; address = \"192.168.1.11\"; asn = 65001;\n"
 	  " pod_cidrs = [ \"10.244.1.0/24\" ]; };\ncluster = { pod_cidrs = [ \"10.244.0.0/16\" ]; };\n",
 	  1, "node.name: \"n 1\" must start with a letter or digit" },
