@@ -1,11 +1,14 @@
 /* `bgp-agent cleanup -c FILE`: removes every kernel route of the agent's
  * protocol in its table (learned routes and anchors alike) and says how
- * many. Routes of any other protocol are never touched (kroute filters). */
+ * many. Routes of any other protocol are never touched (kroute filters).
+ * Refused while an agent runs for the same table + protocol or socket: it
+ * would put them back at once. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "commands.h"
 #include "config.h"
+#include "instance_lock.h"
 #include "kroute.h"
 #include "log.h"
 
@@ -30,6 +33,7 @@ int cmd_cleanup(const struct cli_options *opt)
 	struct agent_config cfg;
 	struct route_set routes;
 	struct kroute *kr = NULL;
+	struct instance_lock lock = { -1, -1 };
 	int rc, failed = -1;
 
 	if (config_load(opt->config_path, &cfg, stderr) != 0) {
@@ -37,6 +41,10 @@ int cmd_cleanup(const struct cli_options *opt)
 		return 2;
 	}
 	route_set_init(&routes);
+	if (instance_lock_acquire(&cfg, 0, &lock) != 0) {
+		log_errorx("cleanup: stop that agent first; it would put the routes back");
+		goto out;
+	}
 	rc = kroute_open(&kr, cfg.kernel.table, cfg.kernel.protocol);
 	if (rc == KROUTE_OK)
 		rc = kroute_dump(kr, &routes);
@@ -57,6 +65,7 @@ out:
 	if (kr != NULL)
 		kroute_close(kr);
 	route_set_free(&routes);
+	instance_lock_release(&lock);
 	config_free(&cfg);
 	return failed == 0 ? 0 : 1;
 }

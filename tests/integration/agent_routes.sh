@@ -5,7 +5,8 @@
 # the import policy (bad routes never installed, shown as rejected), status
 # --json, SIGHUP adding a peer without resetting the other session, an
 # unchanged reload sending nothing, ECMP, withdraw when a peer goes away, a
-# hand-deleted route coming back, cleanup removing only our routes.
+# hand-deleted route coming back, cleanup removing only our routes (and
+# refused while the agent runs).
 # timeout: 150
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/../lib/agent_testlib.sh"
@@ -133,6 +134,9 @@ check "ECMP route falls back to one next hop (tor1)" \
 
 # --- cleanup removes our routes and nothing else ------------------------------
 ip -n "$(ns node1)" route add 10.244.200.0/24 via 192.168.1.1 proto static
+before=$(kroutes node1)
+check_fails "cleanup while the agent runs is refused" nsx node1 "$AGENT" cleanup -c "$WORK/node1.conf"
+check_eq "... and removes nothing" "$(kroutes node1)" "$before"
 agent_stop node1
 agent_stop node2
 check "routes stay in the kernel after the agent stops" has_route node1 '^10\.244\.7\.0/24'
