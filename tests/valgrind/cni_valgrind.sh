@@ -41,6 +41,8 @@ for cfg in V4 DS HL; do
 	done
 done
 vg ADD vg-c eth0 c "$V4"
+vg ADD vg-c eth0 b "$V4"; clean "repeated ADD refused (105)" 1
+vg ADD "c$(printf '%300s' '' | tr ' ' x)" eth0 b "$V4"; clean "ADD with a 301-character id" 1
 vg GC "" "" "" "$(jq -c '. + {"cni.dev/valid-attachments": []}' <<<"$V4")"; clean "GC" 0
 vg STATUS "" "" "" "$V4"; clean "STATUS" 0
 vg DEL vg-c eth0 c "$V4"; clean "DEL after GC" 0
