@@ -47,7 +47,8 @@ int link_get_info(struct nl_sock *sk, const char *name, struct link_info *out,
 	return 0;
 }
 
-static int link_change_flags(struct nl_sock *sk, int ifindex, unsigned flags,
+/* Sets (on) or clears (!on) flags. */
+static int link_change_flags(struct nl_sock *sk, int ifindex, unsigned flags, bool on,
 			     struct cni_err *err)
 {
 	struct rtnl_link *chg = rtnl_link_alloc();
@@ -56,7 +57,10 @@ static int link_change_flags(struct nl_sock *sk, int ifindex, unsigned flags,
 	if (chg == NULL)
 		return cni_err_set(err, CNI_ERR_INTERNAL, "out of memory", "link change");
 	rtnl_link_set_ifindex(chg, ifindex);
-	rtnl_link_set_flags(chg, flags);
+	if (on)
+		rtnl_link_set_flags(chg, flags);
+	else
+		rtnl_link_unset_flags(chg, flags);
 	/* RTM_NEWLINK on an existing index changes it; no cached "old" needed. */
 	rc = rtnl_link_add(sk, chg, 0);
 	rtnl_link_put(chg);
@@ -67,7 +71,12 @@ static int link_change_flags(struct nl_sock *sk, int ifindex, unsigned flags,
 
 int link_set_up(struct nl_sock *sk, int ifindex, struct cni_err *err)
 {
-	return link_change_flags(sk, ifindex, IFF_UP, err);
+	return link_change_flags(sk, ifindex, IFF_UP, true, err);
+}
+
+int link_set_down(struct nl_sock *sk, int ifindex, struct cni_err *err)
+{
+	return link_change_flags(sk, ifindex, IFF_UP, false, err);
 }
 
 /* A bridge without an assigned MAC takes the lowest MAC of its ports, so its
@@ -122,7 +131,7 @@ int link_bridge_ensure(struct nl_sock *sk, const char *name, int mtu, bool promi
 		return cni_err_set(err, CNI_ERR_CONFIG, "invalid network config",
 				   "\"bridge\": '%s' exists and is not a bridge", name);
 	if ((out->flags & want) != want) {
-		if (link_change_flags(sk, out->ifindex, want, err) != 0)
+		if (link_change_flags(sk, out->ifindex, want, true, err) != 0)
 			return -1;
 		out->flags |= want;
 	}

@@ -44,6 +44,7 @@ int link_veth_create(struct nl_sock *sk, const char *host, const char *peer, int
 int link_delete(struct nl_sock *sk, const char *name, struct cni_err *err);
 int link_delete_index(struct nl_sock *sk, int ifindex, struct cni_err *err);
 int link_set_up(struct nl_sock *sk, int ifindex, struct cni_err *err);
+int link_set_down(struct nl_sock *sk, int ifindex, struct cni_err *err);
 /* Bridge port hairpin (reflective relay) mode on. */
 int link_set_hairpin(struct nl_sock *sk, int ifindex, struct cni_err *err);
 /* Calls fn for every link enslaved to master; fn returns -1 to stop. */

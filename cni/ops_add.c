@@ -105,9 +105,9 @@ static int node_forwarding(struct add_ctx *c, struct cni_err *err)
 }
 
 /* A host veth of our deterministic name whose alias names this attachment
- * is left over from an earlier ADD of it (the runtime never runs two ADDs for
- * one attachment), e.g. one whose asynchronous DEL is still running: replace
- * it. One with another alias is a hash collision: never touch it. */
+ * and that is down (refuse_live_veth let it pass) is left over from an
+ * earlier ADD of it, e.g. one whose asynchronous DEL is still running:
+ * replace it. One with another alias is a hash collision: never touch it. */
 static int create_veth(struct add_ctx *c, struct cni_err *err)
 {
 	struct cni_err first = { 0 };
@@ -130,20 +130,34 @@ static int create_veth(struct add_ctx *c, struct cni_err *err)
 				c->br.ifindex, c->nc->mtu, alias, c->hveth.mac, err);
 }
 
+/* A host veth of this attachment that is up belongs to a live pod (DEL takes
+ * it down before deleting it): a second ADD must not replace it, and must
+ * not even ask a delegated IPAM, whose rollback (DEL by container id and
+ * ifname) would free the live pod's address. */
+static int refuse_live_veth(struct add_ctx *c, struct cni_err *err)
+{
+	struct link_info li;
+	int rc = link_get_info(c->host, c->host_name, &li, err);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (!(li.flags & IFF_UP) || li.alias[0] == '\0' || !link_alias_is_ours(li.alias, c->alias))
+		return 0;
+	return cni_err_set(err, CNI_ERR_ATTACHED, "attachment already exists",
+			   "%s/%s is attached (host veth '%s' is up): DEL it before adding it "
+			   "again", c->env->containerid, c->env->ifname, c->host_name);
+}
+
 static int setup_node(struct add_ctx *c, struct cni_err *err)
 {
 	const struct netconf *nc = c->nc;
 
-	c->host = nl_conn_open(err);
-	if (c->host == NULL ||
-	    link_bridge_ensure(c->host, nc->bridge, nc->mtu, nc->promisc, &c->br, err) != 0)
+	if (link_bridge_ensure(c->host, nc->bridge, nc->mtu, nc->promisc, &c->br, err) != 0)
 		return -1;
 	if (nc->is_gateway && bridge_gateways(c, err) != 0)
 		return -1;
 	if (node_forwarding(c, err) != 0)
 		return -1;
-	link_host_veth_name(c->env->containerid, c->env->ifname, c->host_name,
-			    sizeof(c->host_name));
 	if (create_veth(c, err) != 0)
 		return -1;
 	c->veth_created = true;
@@ -267,8 +281,10 @@ int op_add(const struct cni_env *env, const struct netconf *nc, struct cni_err *
 			    LINK_ALIAS_MAX);
 		goto out;
 	}
+	link_host_veth_name(env->containerid, env->ifname, c.host_name, sizeof(c.host_name));
 	c.ns_fd = netns_open(env->netns, err);
-	if (c.ns_fd < 0 || ipam_add(nc, env, &c.ipam, err) != 0)
+	if (c.ns_fd < 0 || (c.host = nl_conn_open(err)) == NULL ||
+	    refuse_live_veth(&c, err) != 0 || ipam_add(nc, env, &c.ipam, err) != 0)
 		goto out;
 	c.allocated = true;
 	if (c.ipam.n_ips == 0) {

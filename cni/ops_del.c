@@ -38,6 +38,7 @@ static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env,
 			    const struct netconf *nc, const char *name, struct cni_err *err)
 {
 	char alias[LINK_ALIAS_MAX + 1];
+	struct cni_err down_err = { 0 };
 	struct link_info li;
 	pid_t pid;
 	int rc;
@@ -52,6 +53,10 @@ static int delete_host_veth(struct nl_sock *sk, const struct cni_env *env,
 		log_warnx("'%s' belongs to '%s', not to '%s': left alone", name, li.alias, alias);
 		return 0;
 	}
+	/* Down first, before returning: an ADD of this attachment that comes
+	 * while the deletion still runs replaces only a veth that is down. */
+	if ((li.flags & IFF_UP) && link_set_down(sk, li.ifindex, &down_err) != 0)
+		log_warnx("taking '%s' down: %s", name, down_err.details);
 	pid = nc->sync_delete ? -1 : detach_fork();
 	if (pid == 0)
 		delete_in_child(li.ifindex, name);

@@ -3,7 +3,8 @@
 # A repeated ADD of an existing attachment (same container id and ifname) is
 # refused with error 105 and books nothing, whether into the same or another
 # netns, also when racing; the live pod keeps its veth and address, and a
-# failing ADD rolls back only what it created (also with host-local).
+# failing ADD rolls back only what it created (also with host-local, and
+# with static IPAM, which would hand out the same address twice).
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$(dirname "$0")/cni_lib.inc"
 need_root
@@ -21,7 +22,7 @@ IDX=$(host_index)
 
 cni ADD r1 eth0 a "$C"
 check_eq "ADD again into the same netns: refused with 105" "$RC $(code)" "1 105"
-check "the error names the held address" grep -q "$A1" <<<"$OUT"
+check "the error names the attachment" grep -q "r1/eth0" <<<"$OUT"
 cni ADD r1 eth0 b "$C"
 check_eq "ADD again into another netns: refused with 105" "$RC $(code)" "1 105"
 check_eq "still one allocation" "$(allocations renet)" 1
@@ -71,4 +72,21 @@ check_eq "host-local: the live pod keeps veth and address" "$(node_veths 1) $(ho
 check_eq "host-local: still one allocation" "$(ls "$CNI_DIR/hl/rehl" | grep -c '^10\.')" 1
 cni DEL h1 eth0 a "$HL"
 check_eq "host-local: cleaned up" "$(node_veths) $(ls "$CNI_DIR/hl/rehl" | grep -c '^10\.')" "0 0"
+
+# Delegated to static IPAM, which hands out the same address again: the live
+# pod's up veth stops the second ADD before the delegate is asked.
+ST=$(jq -c '.name = "rest" | .ipam = {type:"static", addresses:[{address:"10.244.18.5/24"}]}' <<<"$C")
+cni ADD s1 eth0 a "$ST"
+check_eq "static: first ADD exits 0" "$RC" 0
+IDX=$(host_index)
+cni ADD s1 eth0 b "$ST"
+check_eq "static: ADD again into another netns: refused with 105" "$RC $(code)" "1 105"
+check_eq "static: the live pod keeps veth and address" "$(node_veths 1) $(host_index) $(pod_addr a)" \
+	"1 $IDX 10.244.18.5"
+check_eq "static: the other netns got nothing" "$(ip -n "$(ns b)" -o link show | grep -c eth0)" 0
+cni DEL s1 eth0 a "$ST"
+cni ADD s1 eth0 b "$ST"
+check_eq "static: after DEL the attachment can be added again (elsewhere)" "$RC $(pod_addr b)" "0 10.244.18.5"
+cni DEL s1 eth0 b "$ST"
+check_eq "static: cleaned up" "$(node_veths)" 0
 finish
