@@ -253,20 +253,11 @@ size_t control_server_clients(const struct control_server *cs)
 static int bind_socket(struct control_server *cs, const char *path)
 {
 	struct sockaddr_un sa;
-	char dir[sizeof(sa.sun_path)];
-	char *slash;
 	mode_t old;
 	int rc;
 
-	if (fill_addr(&sa, path) != 0)
+	if (fill_addr(&sa, path) != 0 || mkdir_parents_of(path, 0755) != 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir_parents(dir, 0755) != 0)
-			return -1;
-	}
 	/* A socket file left by a previous run that died: nobody listens on it. */
 	if (unlink(path) != 0 && errno != ENOENT)
 		return -1;

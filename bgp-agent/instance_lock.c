@@ -87,22 +87,16 @@ static int take_table(const struct agent_config *cfg, struct instance_lock *l, c
 
 static int take_file(const struct agent_config *cfg, struct instance_lock *l, char *why, size_t len)
 {
-	char path[PATH_MAX], dir[PATH_MAX], pid[32] = "";
-	char *slash;
+	char path[PATH_MAX], pid[32] = "";
 	ssize_t n;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s.lock", cfg->control.socket) >= sizeof(path)) {
 		log_errorx("instance lock: \"%s.lock\" is too long", cfg->control.socket);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%s", cfg->control.socket);
-	slash = strrchr(dir, '/');
-	if (slash != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir_parents(dir, 0755) != 0) {
-			log_error("instance lock: creating %s", dir);
-			return -1;
-		}
+	if (mkdir_parents_of(path, 0755) != 0) {
+		log_error("instance lock: creating the directory of %s", path);
+		return -1;
 	}
 	l->file_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (l->file_fd < 0) {

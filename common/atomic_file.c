@@ -51,6 +51,15 @@ static int split_dir(const char *path, char *dir, size_t dirlen)
 	return 0;
 }
 
+int mkdir_parents_of(const char *path, mode_t mode)
+{
+	char dir[PATH_MAX];
+
+	if (split_dir(path, dir, sizeof(dir)) != 0)
+		return -1;
+	return mkdir_parents(dir, mode);
+}
+
 static void fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -11,6 +11,9 @@
 int atomic_write_file(const char *path, const void *data, size_t len, mode_t mode);
 /* mkdir -p; 0 or -1 with errno set. */
 int mkdir_parents(const char *dir, mode_t mode);
+/* mkdir -p of the directory path lies in (nothing for a bare name); 0 or -1
+ * with errno set. */
+int mkdir_parents_of(const char *path, mode_t mode);
 /* Reads a whole file (at most READ_WHOLE_FILE_MAX bytes) into a NUL-terminated
  * heap buffer; NULL with errno set. */
 #define READ_WHOLE_FILE_MAX (256u * 1024 * 1024)
