@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
+#include "fd_io.h"
 
 enum control_frame control_frame_scan(const char *buf, size_t len, size_t max)
 {
@@ -81,20 +81,11 @@ void control_client_queue(struct control_client *c, char *text, uint64_t now_ms)
 
 int control_client_write(struct control_client *c)
 {
-	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+	int rc = fd_send_some(c->fd, c->out, c->out_len, &c->out_off);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n < 0)
-			return -1;
-		c->out_off += (size_t)n;
-	}
-	c->state = CLIENT_DONE;
-	return 1;
+	if (rc == 1)
+		c->state = CLIENT_DONE;
+	return rc;
 }
 
 bool control_client_expired(const struct control_client *c, uint64_t now_ms)

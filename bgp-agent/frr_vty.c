@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "event_loop.h"
+#include "fd_io.h"
 #include "log.h"
 
 #define TRAILER_LEN 4
@@ -116,22 +117,10 @@ static bool has_trailer(const struct frr_reply *r)
 /* Sends what the socket takes; FRR_VTY_OK also when some is left. */
 static int send_some(struct frr_vty *v)
 {
-	while (v->cmd_sent < v->cmd_len) {
-		ssize_t n = send(v->fd, v->cmd + v->cmd_sent, v->cmd_len - v->cmd_sent,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n > 0) {
-			v->cmd_sent += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return FRR_VTY_OK;
-		log_warn("frr vty: write to %s", v->path);
-		return errno == EPIPE || errno == ECONNRESET ? FRR_VTY_ERR_CLOSED : FRR_VTY_ERR_IO;
-	}
-	return FRR_VTY_OK;
+	if (fd_send_some(v->fd, v->cmd, v->cmd_len, &v->cmd_sent) >= 0)
+		return FRR_VTY_OK;
+	log_warn("frr vty: write to %s", v->path);
+	return errno == EPIPE || errno == ECONNRESET ? FRR_VTY_ERR_CLOSED : FRR_VTY_ERR_IO;
 }
 
 /* Reads what is there, up to the end of the answer; FRR_VTY_OK also when it

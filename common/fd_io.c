@@ -16,6 +16,28 @@ static ssize_t write_some(int fd, const void *buf, size_t len, int *is_socket)
 	return write(fd, buf, len);
 }
 
+int fd_send_some(int fd, const void *buf, size_t len, size_t *off)
+{
+	const char *p = buf;
+
+	while (*off < len) {
+		ssize_t w = send(fd, p + *off, len - *off, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		*off += (size_t)w;
+	}
+	return 1;
+}
+
 int fd_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
