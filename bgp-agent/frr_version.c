@@ -1,6 +1,5 @@
 #include "frr_version.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,14 +26,11 @@ int frr_version_parse(const char *text, char *out, size_t size)
 int frr_version_query_init(struct frr_version_query *q, struct event_loop *loop,
 			   const struct agent_config *cfg, char *out, size_t size)
 {
-	char dir[PATH_MAX];
-
 	memset(q, 0, sizeof(*q));
 	q->out = out;
 	q->size = size;
 	out[0] = '\0';
-	config_vty_dir(cfg, dir, sizeof(dir));
-	return frr_vty_open(&q->vty, loop, dir, "bgpd") == FRR_VTY_OK ? 0 : -1;
+	return frr_vty_open_bgpd(&q->vty, loop, cfg);
 }
 
 void frr_version_query_free(struct frr_version_query *q)

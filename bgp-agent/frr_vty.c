@@ -2,6 +2,7 @@
 #include "frr_vty.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "event_loop.h"
 #include "fd_io.h"
 #include "log.h"
@@ -44,6 +46,14 @@ int frr_vty_open(struct frr_vty *v, struct event_loop *loop, const char *vty_dir
 		return FRR_VTY_ERR_IO;
 	}
 	return FRR_VTY_OK;
+}
+
+int frr_vty_open_bgpd(struct frr_vty *v, struct event_loop *loop, const struct agent_config *cfg)
+{
+	char dir[PATH_MAX];
+
+	config_vty_dir(cfg, dir, sizeof(dir));
+	return frr_vty_open(v, loop, dir, "bgpd") == FRR_VTY_OK ? 0 : -1;
 }
 
 void frr_vty_close(struct frr_vty *v)

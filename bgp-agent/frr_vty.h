@@ -92,6 +92,10 @@ int frr_vty_open(struct frr_vty *v, struct event_loop *loop, const char *vty_dir
  * return means it did not start and cb will not run. */
 int frr_vty_request(struct frr_vty *v, const char *cmd, int timeout_ms, struct frr_reply *reply,
 		    frr_vty_done cb, void *arg);
+/* frr_vty_open of the bgpd that cfg's FRR (run_dir, pathspace) runs; each
+ * purpose opens its own. 0 or -1. */
+struct agent_config;
+int frr_vty_open_bgpd(struct frr_vty *v, struct event_loop *loop, const struct agent_config *cfg);
 bool frr_vty_busy(const struct frr_vty *v);
 /* Milliseconds the running request has waited (0 when idle). */
 uint64_t frr_vty_waiting_ms(const struct frr_vty *v);

@@ -527,15 +527,14 @@ static int open_kernel(struct reconciler *r)
 int reconcile_init(struct reconciler *r, struct event_loop *loop, const struct agent_config *cfg)
 {
 	uint64_t resync_ms = (uint64_t)(cfg->kernel.resync_interval ? cfg->kernel.resync_interval : 30) * 1000u;
-	char dir[PATH_MAX];
 
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
 	r->loop = loop;
-	config_vty_dir(cfg, dir, sizeof(dir));
-	if (frr_vty_open(&r->vty, loop, dir, "bgpd") != FRR_VTY_OK)
-		return -1;
+	/* Before anything can fail: reconcile_free() closes only fds >= 0. */
 	r->poll_fd = r->resync_fd = r->soon_fd = -1;
+	if (frr_vty_open_bgpd(&r->vty, loop, cfg) != 0)
+		return -1;
 	r->poll_ms = RECONCILE_POLL_MS;
 	route_set_init(&r->learned);
 	route_set_init(&r->fetching);

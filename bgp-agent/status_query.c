@@ -11,11 +11,8 @@ static const char *const af_name[BGP_AF_COUNT] = { "ipv4", "ipv6" };
 int status_query_init(struct status_query *q, struct event_loop *loop,
 		      const struct agent_config *cfg)
 {
-	char dir[PATH_MAX];
-
 	memset(q, 0, sizeof(*q));
-	config_vty_dir(cfg, dir, sizeof(dir));
-	return frr_vty_open(&q->vty, loop, dir, "bgpd") == FRR_VTY_OK ? 0 : -1;
+	return frr_vty_open_bgpd(&q->vty, loop, cfg);
 }
 
 void status_query_free(struct status_query *q)
