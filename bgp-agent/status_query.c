@@ -52,6 +52,7 @@ static int send_step(struct agent *a)
 static void round_done(struct agent *a, bool complete)
 {
 	struct status_query *q = &a->status;
+	json_t *report;
 
 	if (complete) {
 		json_decref(q->last_filtered);
@@ -60,8 +61,13 @@ static void round_done(struct agent *a, bool complete)
 		json_decref(q->filtered);
 	}
 	q->filtered = NULL;
+	if (q->n_waiting == 0)
+		return;
+	/* One report for every client that waited on this round. */
+	report = status_report_build(a);
 	for (size_t i = 0; i < q->n_waiting; i++)
-		control_server_answer(&a->ctl, q->waiting[i], status_report_build(a));
+		control_server_answer(&a->ctl, q->waiting[i], json_incref(report));
+	json_decref(report);
 	q->n_waiting = 0;
 }
 
