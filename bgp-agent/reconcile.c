@@ -388,14 +388,14 @@ static void log_counts(const struct reconciler *r, const struct route_sync_count
 		 (unsigned long long)r->last_fetch_ms);
 }
 
-/* While the gate is closed, adopted routes bgpd does not (yet) have are kept
- * by adding them to the desired set as they are; everything else is synced
- * normally, so withdrawals learned in this session apply at once. */
 static bool pick_stale(const struct prefix *p, void *arg)
 {
 	return is_stale(arg, p);
 }
 
+/* While the gate is closed, adopted routes bgpd does not (yet) have are kept
+ * by adding them to the desired set as they are; everything else is synced
+ * normally, so withdrawals learned in this session apply at once. */
 static size_t hold_stale(struct reconciler *r)
 {
 	long held;
