@@ -141,22 +141,22 @@ static const char *addr_unusable_reason(const struct ip_addr *a)
 
 static void check_node(const AC *cfg, struct config_source *src)
 {
+	const struct ip_addr *addr = &cfg->node.address;
+	const char *unusable = addr->family == AF_INET ? addr_unusable_reason(addr) : NULL;
 	char a[INET6_ADDRSTRLEN];
 
 	check_name(src, "node.name", cfg->node.name, true);
-	ip_addr_format(&cfg->node.address, a, sizeof(a));
-	if (cfg->node.address.family == AF_INET6)
+	ip_addr_format(addr, a, sizeof(a));
+	if (addr->family == AF_INET6)
 		config_error_key(src, "node.address", "node.address: \"%s\" must be an IPv4 address "
 				 "(it is the BGP router-id)", a);
-	else if (cfg->node.address.family == AF_INET && addr_unusable_reason(&cfg->node.address))
+	else if (unusable != NULL)
 		config_error_key(src, "node.address", "node.address: \"%s\" is not a usable address "
-				 "(%s; peers reach the node there)", a,
-				 addr_unusable_reason(&cfg->node.address));
-	for (size_t i = 0; i < cfg->cluster.n_pod_cidrs; i++)
-		if (cfg->node.address.family != 0 &&
-		    prefix_contains_addr(&cfg->cluster.pod_cidrs[i], &cfg->node.address))
-			config_error_key(src, "node.address", "node.address: \"%s\" lies inside the "
-					 "cluster pod CIDRs", a);
+				 "(%s; peers reach the node there)", a, unusable);
+	if (addr->family != 0 &&
+	    prefix_find_containing(cfg->cluster.pod_cidrs, cfg->cluster.n_pod_cidrs, addr) != NULL)
+		config_error_key(src, "node.address", "node.address: \"%s\" lies inside the "
+				 "cluster pod CIDRs", a);
 	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
 		check_node_cidr(cfg, src, i);
 }
@@ -173,20 +173,17 @@ static bool addr_is_link_local6(const struct ip_addr *a)
 static void check_peer_not_pod(const AC *cfg, struct config_source *src, const char *key,
 			       const struct ip_addr *a, const char *text)
 {
+	const struct prefix *p = prefix_find_containing(cfg->node.pod_cidrs, cfg->node.n_pod_cidrs, a);
+	const char *whose = "the node's";
 	char c[PREFIX_STRLEN];
 
-	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
-		if (prefix_contains_addr(&cfg->node.pod_cidrs[i], a)) {
-			config_error_key(src, key, "%s: \"%s\" lies inside the node's pod CIDR \"%s\"",
-					 key, text, prefix_format(&cfg->node.pod_cidrs[i], c, sizeof(c)));
-			return;
-		}
-	for (size_t i = 0; i < cfg->cluster.n_pod_cidrs; i++)
-		if (prefix_contains_addr(&cfg->cluster.pod_cidrs[i], a)) {
-			config_error_key(src, key, "%s: \"%s\" lies inside the cluster pod CIDR \"%s\"",
-					 key, text, prefix_format(&cfg->cluster.pod_cidrs[i], c, sizeof(c)));
-			return;
-		}
+	if (p == NULL) {
+		p = prefix_find_containing(cfg->cluster.pod_cidrs, cfg->cluster.n_pod_cidrs, a);
+		whose = "the cluster";
+	}
+	if (p != NULL)
+		config_error_key(src, key, "%s: \"%s\" lies inside %s pod CIDR \"%s\"", key, text,
+				 whose, prefix_format(p, c, sizeof(c)));
 }
 
 static void check_peer_address(const AC *cfg, struct config_source *src, size_t i, const char *key)

@@ -70,14 +70,6 @@ static bool ip_is_loopback_or_multicast(const struct ip_addr *a)
 	       IN6_IS_ADDR_V4MAPPED(&a->u.v6);
 }
 
-static bool inside_own_pods(const struct agent_config *cfg, const struct ip_addr *a)
-{
-	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
-		if (prefix_contains_addr(&cfg->node.pod_cidrs[i], a))
-			return true;
-	return false;
-}
-
 /* Why the gateway is unusable, or NULL when it is fine. */
 static const char *gateway_problem(const struct agent_config *cfg, int dst_family,
 				   const struct nexthop *nh)
@@ -94,7 +86,7 @@ static const char *gateway_problem(const struct agent_config *cfg, int dst_famil
 		return "is loopback, multicast or reserved";
 	if (ip_addr_equal(gw, &cfg->node.address))
 		return "is this node's own address";
-	if (inside_own_pods(cfg, gw))
+	if (prefix_find_containing(cfg->node.pod_cidrs, cfg->node.n_pod_cidrs, gw) != NULL)
 		return "is inside this node's own pod CIDR";
 	if (gw->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&gw->u.v6) && nh->ifname[0] == '\0' &&
 	    nh->ifindex <= 0)

@@ -145,6 +145,15 @@ bool prefix_contains_addr(const struct prefix *p, const struct ip_addr *a)
 	return p->addr.family == a->family && bits_equal(p->addr.u.bytes, a->u.bytes, p->len);
 }
 
+const struct prefix *prefix_find_containing(const struct prefix *v, size_t n,
+					    const struct ip_addr *a)
+{
+	for (size_t i = 0; i < n; i++)
+		if (prefix_contains_addr(&v[i], a))
+			return &v[i];
+	return NULL;
+}
+
 bool prefix_overlaps(const struct prefix *a, const struct prefix *b)
 {
 	return prefix_contains(a, b) || prefix_contains(b, a);

@@ -47,6 +47,9 @@ int prefix_cmp(const struct prefix *a, const struct prefix *b);
 /* True when inner lies entirely inside outer (same family, outer->len <= inner->len). */
 bool prefix_contains(const struct prefix *outer, const struct prefix *inner);
 bool prefix_contains_addr(const struct prefix *p, const struct ip_addr *a);
+/* The first of the n prefixes v that contains a, or NULL. */
+const struct prefix *prefix_find_containing(const struct prefix *v, size_t n,
+					    const struct ip_addr *a);
 bool prefix_overlaps(const struct prefix *a, const struct prefix *b);
 /* Clears the host bits in place. */
 void prefix_mask(struct prefix *p);
