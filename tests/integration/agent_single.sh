@@ -11,12 +11,7 @@ source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/../lib/agent_testlib.sh"
 need_root
 
-lan_up
-for n in node1 tor1; do ns_add $n; done
-lan_attach node1 192.168.1.11/24
-lan_attach tor1 192.168.1.1/24
-frr_start tor1 "$(tor_conf tor1 192.168.1.1 192.168.1.1 192.168.1.11 65001 \
-	10.244.7.0/24 10.244.8.0/24)"
+lan_node1_tor1 10.244.7.0/24 10.244.8.0/24
 conf=$(agent_conf node1 192.168.1.11 65001 10.244.1.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }')
 frr_start node1 "$(frr_bootstrap node1)" -n

@@ -49,6 +49,18 @@ tor_conf() {
 	echo "$WORK/$name-frr.conf"
 }
 
+# lan_node1_tor1 PREFIX...: the one-node lab most agent tests use: node1
+# (192.168.1.11, AS 65001) and tor1 (192.168.1.1) on one LAN, tor1's FRR
+# running and advertising PREFIXes to node1.
+lan_node1_tor1() {
+	local n
+	lan_up
+	for n in node1 tor1; do ns_add $n; done
+	lan_attach node1 192.168.1.11/24
+	lan_attach tor1 192.168.1.1/24
+	frr_start tor1 "$(tor_conf tor1 192.168.1.1 192.168.1.1 192.168.1.11 65001 "$@")"
+}
+
 # agent_conf NODE ADDR ASN POD_CIDR PEER_LINES: writes $WORK/NODE.conf.
 # PEER_LINES: libconfig peer entries, e.g. '{ name="tor1"; address="192.168.1.1"; asn=65000; }'
 agent_conf() {
