@@ -236,6 +236,10 @@ static void check_peer_endpoint(const AC *cfg, struct config_source *src, size_t
 	if (strcmp(p->interface, "lo") == 0)
 		config_error_key(src, key, "%s: \"lo\" is the loopback; name the link to the "
 				 "neighbor", key);
+	/* The pod bridge carries pods, not the node's uplink. */
+	else if (strcmp(p->interface, cfg->cni.bridge) == 0)
+		config_error_key(src, key, "%s: \"%s\" is the pods' bridge (cni.bridge); name the "
+				 "link to the neighbor", key, p->interface);
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(cfg->peers[j].interface, p->interface) == 0)
 			config_error_key(src, key, "%s: duplicate peer interface \"%s\" (also peer \"%s\")",
@@ -351,6 +355,8 @@ static void check_cni(const AC *cfg, struct config_source *src)
 	check_absolute(src, "cni.conflist", cfg->cni.conflist, true);
 	check_name(src, "cni.network", cfg->cni.network, true);
 	check_ifname(src, "cni.bridge", cfg->cni.bridge);
+	if (strcmp(cfg->cni.bridge, "lo") == 0)
+		config_error_key(src, "cni.bridge", "cni.bridge: \"lo\" is the loopback, not a bridge");
 	for (size_t i = 0; i < cfg->node.n_pod_cidrs; i++)
 		if (cfg->node.pod_cidrs[i].addr.family == AF_INET6 && cfg->cni.mtu < 1280) {
 			config_error_key(src, "cni.mtu", "cni.mtu: %u is below IPv6's minimum of 1280",
