@@ -8,6 +8,7 @@
 #include "kroute.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -25,10 +26,12 @@
 #include "log.h"
 
 /* Requests per sendmsg(): all of them are processed inside that one system
- * call, and their acknowledgements must fit in the receive buffer. */
-#define BATCH_MAX_MSGS 128
-#define BATCH_MAX_BYTES (96 * 1024)
+ * call. Only failures and the last request are answered, and even a batch
+ * that fails entirely (an error of ~100 bytes each) fits the receive buffer. */
+#define BATCH_MAX_MSGS 2048
+#define BATCH_MAX_BYTES (64 * 1024)
 #define SOCK_RCVBUF (4 * 1024 * 1024)
+#define SOCK_SNDBUF (4 * BATCH_MAX_BYTES)
 /* A dump that raced with a change (NLM_F_DUMP_INTR) is inconsistent: again. */
 #define DUMP_ATTEMPTS 3
 #define KROUTE_ERR_AGAIN 1 /* internal only */
@@ -56,6 +59,8 @@ void kroute_sock_tune(struct nl_sock *sk)
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		set_sockopt_int(fd, SOL_SOCKET, SO_RCVBUF, size);
+	/* libnl sets 32 KiB; one batch is a single datagram and must fit. */
+	set_sockopt_int(fd, SOL_SOCKET, SO_SNDBUF, SOCK_SNDBUF);
 	set_sockopt_int(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
 	set_sockopt_int(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
 	set_sockopt_int(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
@@ -161,44 +166,64 @@ int kroute_dump(struct kroute *kr, struct route_set *out)
 	return rc;
 }
 
-/* --- pipelined requests ----------------------------------------------- */
+/* --- streamed requests ------------------------------------------------ */
 
-/* Sends ops[from, from+n) as one buffer; returns how many went in, or < 0. */
-static int send_batch(struct kroute *kr, const struct route_op *ops, size_t from, size_t n,
-		      int *results, uint32_t first_seq)
+/* Appends one built request to the batch buffer; false when it is full. */
+static bool batch_append(struct kroute *kr, size_t *used, struct nl_msg *msg, uint32_t seq)
 {
-	size_t used = 0, count = 0;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+
+	if (*used + h->nlmsg_len > BATCH_MAX_BYTES)
+		return false;
+	h->nlmsg_seq = seq;
+	h->nlmsg_flags &= (uint16_t)~NLM_F_ACK; /* errors come anyway */
+	memcpy(kr->batch + *used, h, h->nlmsg_len);
+	*used += NLMSG_ALIGN(h->nlmsg_len);
+	return true;
+}
+
+/* Sends ops[from, from+n) as one buffer; returns how many it covered, or < 0.
+ * Only the last request asks for an acknowledgement: once it arrives, every
+ * earlier one was processed, and those that failed sent their error first. */
+static int send_batch(struct kroute *kr, const struct route_op *ops, size_t from, size_t n,
+		      int *results, uint32_t first_seq, size_t *fence)
+{
+	size_t used = 0, last = 0, count = 0;
 	int rc;
 
 	for (; count < n && count < BATCH_MAX_MSGS; count++) {
 		const struct route_op *op = &ops[from + count];
 		struct nl_msg *msg = NULL;
+		size_t at = used;
 
 		rc = kroute_msg_build(op, kr->table, kr->protocol, &msg);
-		if (rc == KROUTE_OK && used + nlmsg_hdr(msg)->nlmsg_len > BATCH_MAX_BYTES) {
-			nlmsg_free(msg);
-			break;
-		}
 		if (rc != KROUTE_OK) {
 			results[from + count] = rc; /* never sent */
 			kroute_msg_log_failure(op, rc, NULL);
 			continue;
 		}
-		nlmsg_hdr(msg)->nlmsg_seq = first_seq + (uint32_t)count;
-		memcpy(kr->batch + used, nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
-		used += NLMSG_ALIGN(nlmsg_hdr(msg)->nlmsg_len);
+		if (!batch_append(kr, &used, msg, first_seq + (uint32_t)count)) {
+			nlmsg_free(msg);
+			break;
+		}
 		nlmsg_free(msg);
+		last = at;
+		*fence = count;
 	}
-	if (used > 0 && (rc = nl_sendto(kr->sk, kr->batch, used)) < 0) {
+	if (used == 0)
+		return (int)count;
+	((struct nlmsghdr *)(kr->batch + last))->nlmsg_flags |= NLM_F_ACK;
+	if ((rc = nl_sendto(kr->sk, kr->batch, used)) < 0) {
 		log_warnx("kernel routes: sending %zu requests: %s", count, nl_geterror(rc));
 		return -1;
 	}
 	return (int)count;
 }
 
-/* One acknowledgement: results[] of the request with that sequence number. */
-static void handle_ack(struct nlmsghdr *h, const struct route_op *ops, size_t from,
-		       size_t count, uint32_t first_seq, int *results, size_t *acked)
+/* One answer: an error for the request with that sequence number, or the
+ * fence's acknowledgement (then *done). */
+static void handle_answer(struct nlmsghdr *h, const struct route_op *ops, size_t from,
+			  size_t count, uint32_t first_seq, size_t fence, int *results, bool *done)
 {
 	uint32_t idx = h->nlmsg_seq - first_seq;
 	int err;
@@ -206,7 +231,8 @@ static void handle_ack(struct nlmsghdr *h, const struct route_op *ops, size_t fr
 	if (h->nlmsg_type != NLMSG_ERROR || idx >= count || results[from + idx] != 1)
 		return;
 	err = kroute_msg_ack_error(h);
-	(*acked)++;
+	if (idx == fence)
+		*done = true;
 	if (err == 0 || (ops[from + idx].kind == ROUTE_OP_DELETE && (err == -ESRCH || err == -ENOENT))) {
 		results[from + idx] = KROUTE_OK;
 		return;
@@ -215,38 +241,33 @@ static void handle_ack(struct nlmsghdr *h, const struct route_op *ops, size_t fr
 	kroute_msg_log_failure(&ops[from + idx], err, h);
 }
 
-/* Reads until every request of the batch that was sent got its answer. */
-static int read_acks(struct kroute *kr, const struct route_op *ops, size_t from, size_t count,
-		     size_t expected, uint32_t first_seq, int *results)
+/* Reads the errors of a batch until the fence's acknowledgement; what did
+ * not fail by then succeeded. */
+static int read_answers(struct kroute *kr, const struct route_op *ops, size_t from, size_t count,
+			size_t fence, uint32_t first_seq, int *results)
 {
-	size_t acked = 0;
+	bool done = false;
 
-	while (acked < expected) {
+	while (!done) {
 		unsigned char *buf = NULL;
 		struct sockaddr_nl peer;
 		struct nlmsghdr *h;
 		int len = nl_recv(kr->sk, &peer, &buf, NULL);
 
 		if (len <= 0) {
-			log_warnx("kernel routes: reading acknowledgements: %s",
+			log_warnx("kernel routes: reading the kernel's answers: %s",
 				  len < 0 ? nl_geterror(len) : "connection closed");
 			free(buf);
 			return -1;
 		}
 		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, len); h = nlmsg_next(h, &len))
-			handle_ack(h, ops, from, count, first_seq, results, &acked);
+			handle_answer(h, ops, from, count, first_seq, fence, results, &done);
 		free(buf);
 	}
-	return 0;
-}
-
-static size_t count_sendable(const int *results, size_t from, size_t count)
-{
-	size_t n = 0;
-
 	for (size_t i = from; i < from + count; i++)
-		n += results[i] == 1;
-	return n;
+		if (results[i] == 1)
+			results[i] = KROUTE_OK;
+	return 0;
 }
 
 int kroute_apply(struct kroute *kr, const struct route_op *ops, size_t n, int *results_out)
@@ -261,14 +282,14 @@ int kroute_apply(struct kroute *kr, const struct route_op *ops, size_t n, int *r
 		results[i] = 1; /* not answered yet */
 	while (from < n) {
 		uint32_t first_seq = kr->seq;
-		int count = send_batch(kr, ops, from, n - from, results, first_seq);
+		size_t fence = SIZE_MAX;
+		int count = send_batch(kr, ops, from, n - from, results, first_seq, &fence);
 
 		/* Never reuse these numbers, even after a failure: late answers to
 		 * this batch must not be taken for answers to the next one. */
 		kr->seq += BATCH_MAX_MSGS;
-		if (count < 0 ||
-		    read_acks(kr, ops, from, (size_t)count, count_sendable(results, from, (size_t)count),
-			      first_seq, results) < 0) {
+		if (count < 0 || (fence != SIZE_MAX &&
+				  read_answers(kr, ops, from, (size_t)count, fence, first_seq, results) < 0)) {
 			failed = KROUTE_ERR_SOCKET;
 			break;
 		}

@@ -40,8 +40,10 @@ int kroute_replace(struct kroute *kr, const struct route *r);
 int kroute_delete(struct kroute *kr, const struct route *r);
 
 /* Applies n operations (ADD: create only, REPLACE: create or replace,
- * DELETE: ours only), pipelined (many requests in flight, then their
- * acknowledgements), which is much faster than one round trip per route.
+ * DELETE: ours only), streamed: many requests per sendmsg(), and only the
+ * last of each asks for an acknowledgement (the kernel reports failures
+ * anyway, matched to their operation by sequence number). The cost is that
+ * of the n operations, whatever the size of the table.
  * results[i] (may be NULL) receives each operation's code; every failure is
  * logged with the route and the kernel's message. Returns the number of
  * failed operations, or a negative kroute_err if the socket itself failed. */
