@@ -162,7 +162,7 @@ bench: check-root all
 # the Makefile, before deps installed the -dev packages (a fresh machine).
 demo: deps
 	@$(MAKE) -s all
-	@BUILD_DIR=$(abspath $(BUILD)) KEEP=$(KEEP) MODE=$(MODE) tests/lab/demo.sh
+	@BUILD_DIR=$(abspath $(BUILD)) KEEP=$(KEEP) MODE=$(MODE) NODES=$(NODES) tests/lab/demo.sh
 
 demo-down:
 	@tests/lab/lab.sh down

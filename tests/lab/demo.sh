@@ -5,7 +5,7 @@
 # bgp-agent, one agent's status, and a pod-to-pod ping matrix over all nodes.
 # Tears the lab down at the end unless KEEP=1. Exits non-zero if any ping failed.
 #
-# environment: MODE=tor|mesh, DUALSTACK=1, KEEP=1, LAB (default bgplab), BUILD_DIR
+# environment: MODE=tor|mesh|fabric, NODES (3), DUALSTACK=1, KEEP=1, LAB (default bgplab), BUILD_DIR
 set -u
 export LAB=${LAB:-bgplab}
 if [ "$(id -u)" != 0 ]; then
@@ -43,7 +43,7 @@ demo_keep_help() {
     ip netns exec $(ns node1) ip route show proto $(lab_proto_name)
     ip netns exec $(ns node1) vtysh -N $(ns node1) -c 'show bgp summary'
 EOF
-	[ "$MODE" != mesh ] && echo "    ip netns exec $(ns tor) vtysh -N $(ns tor) -c 'show bgp summary'"
+	for t in $(lab_tors); do echo "    ip netns exec $(ns "$t") vtysh -N $(ns "$t") -c 'show bgp summary'"; done
 	cat <<EOF
     $agent status -c $LAB_STATE/node1/agent.conf
     ip netns exec $(ns node1-pod1) ping -c 3 $(lab_pod_ip node3-pod2 2>/dev/null || echo 10.244.3.3)
@@ -81,14 +81,14 @@ ping_matrix() {
 }
 
 main() {
-	local n p t0 t_agents t_conv fails=0 total
+	local n p t t0 t_agents t_conv fails=0 total ecmp_missing=0
 	if [ -e "$LAB_STATE" ]; then
 		echo "demo: lab '$LAB' is already running — make demo-down first" >&2
 		exit 1
 	fi
 	trap - EXIT
 	trap demo_exit EXIT
-	section "Starting the lab: MODE=$MODE, 3 nodes, dual-stack=$DUALSTACK (LAB=$LAB)"
+	section "Starting the lab: MODE=$MODE, ${NODES:-3} nodes, dual-stack=$DUALSTACK (LAB=$LAB)"
 	t0=$(now_ms)
 	lab_up || { echo "demo: lab up failed" >&2; exit 1; }
 	t_agents=$(now_ms)
@@ -104,7 +104,19 @@ main() {
 		exit 1
 	fi
 	t_conv=$(now_ms)
-	if [ "$MODE" = mesh ]; then
+	if [ "$MODE" = fabric ]; then
+		for t in $(lab_tors); do
+			wait_until 10 lab_bfd_up "$t" "$(lab_nodes | wc -l)" || echo "demo: $t: BFD not up on every uplink" >&2
+		done
+	fi
+	if [ "$MODE" = fabric ]; then
+		for t in $(lab_tors); do
+			section "BGP sessions on $t (dynamic neighbors over the /31 uplinks)"
+			vty "$t" "show bgp ipv4 unicast summary"
+		done
+		section "BFD sessions on tor1"
+		vty tor1 "show bfd peers brief"
+	elif [ "$MODE" = mesh ]; then
 		section "BGP sessions of node1 (iBGP full mesh, AS 64512)"
 		if [ "$DUALSTACK" = 1 ]; then vty node1 "show bgp summary"; else vty node1 "show bgp ipv4 unicast summary"; fi
 	else
@@ -118,6 +130,18 @@ main() {
 		ip -n "$(ns "node$n")" route show proto "$proto" | sed 's/^/  /'
 		[ "$DUALSTACK" = 1 ] && ip -n "$(ns "node$n")" -6 route show proto "$proto" | sed 's/^/  /'
 	done
+	if [ "$MODE" = fabric ]; then
+		local a b ecmp=0 want=0
+		for a in $(lab_nodes); do
+			for b in $(lab_nodes); do
+				[ "$a" = "$b" ] && continue
+				want=$((want + 1))
+				lab_ecmp "node$a" "$(pod_cidr "$b")" && ecmp=$((ecmp + 1))
+			done
+		done
+		echo "pod routes with both ToRs as next hops: $ecmp/$want"
+		ecmp_missing=$((want - ecmp))
+	fi
 	section "bgp-agent status (node1)"
 	"$BUILD_DIR/bgp-agent" status -c "$LAB_STATE/node1/agent.conf"
 	section "Pod-to-pod ping matrix (IPv4, no NAT: every pod pings every pod's own address)"
@@ -132,7 +156,7 @@ main() {
 	echo "converged $(ms_to_s $((t_conv - t_agents))) s after the agents started" \
 		"($(ms_to_s $((t_conv - t0))) s from nothing; target < 30 s)"
 	echo "pings: $((total - fails))/$total succeeded"
-	[ "$fails" = 0 ]
+	[ "$fails" = 0 ] && [ "$ecmp_missing" = 0 ]
 }
 
 main "$@"

@@ -11,6 +11,13 @@
 #   nodeN-podM  a pod: a namespace wired up by the bgp-bridge CNI plugin,
 #          called exactly as a container runtime does
 #
+# MODE=fabric is a data-centre rack instead of the node LAN: two ToRs (tor1
+# AS 65101, tor2 AS 65102, config fabric-tor-frr.conf.tmpl, which documents the
+# AS plan) and every node with a point-to-point /31 uplink to each of them
+# (10.T.N.0/31 between tor T and node N; the node address sits on lo). The
+# nodes peer with both ToRs (eBGP, BFD, graceful restart, TCP-MD5) and
+# install every other node's pod CIDR with both ToRs as next hops (ECMP).
+#
 # MODE=mesh leaves out the ToR: the nodes form an iBGP full mesh in AS 64512
 # (the Calico "node-to-node mesh" model). iBGP keeps each route's next hop at
 # the node that owns the pod CIDR, so traffic goes straight node to node, and
@@ -20,7 +27,7 @@
 # usage: lab.sh up | down | status | node-add N | pod-add NODE POD
 #               | agent-start NODE | agent-stop NODE | converged
 # environment: LAB (instance name and namespace prefix, default "bgplab"),
-#   MODE=tor|mesh, DUALSTACK=0|1, NODES (default 3), BUILD_DIR.
+#   MODE=tor|mesh|fabric, DUALSTACK=0|1, NODES (default 3), BUILD_DIR.
 #
 # Everything of a lab instance is recorded under /run/bgp-lab/$LAB, so the lab
 # outlives this script (`make demo KEEP=1`) and `lab.sh down` removes exactly
@@ -80,11 +87,18 @@ render() {
 }
 
 # --- agent configuration ----------------------------------------------------
-peer_entry() { # NAME ADDRESS ASN-OR-internal
+peer_entry() { # NAME ADDRESS ASN-OR-internal [EXTRA_KEYS]
 	local asn=$3
 	[ "$asn" = internal ] && asn='"internal"'
-	printf '  { name = "%s"; address = "%s"; asn = %s; hold_time = 9; keepalive = 3; }' "$1" "$2" "$asn"
+	printf '  { name = "%s"; address = "%s"; asn = %s; hold_time = 9; keepalive = 3;%s }' \
+		"$1" "$2" "$asn" "${4:+ $4}"
 }
+# The fabric's session protection, as the ToR config expects it.
+LAB_FABRIC_PEER_KEYS='password = "fabric-md5"; bfd = true;'
+fabric_tors() { echo 1 2; }
+# fabric_tor_addr T N / fabric_node_addr T N: the two ends of node N's uplink to tor T.
+fabric_tor_addr() { echo "10.$1.$2.0"; }
+fabric_node_addr() { echo "10.$1.$2.1"; }
 # join_lines ITEM...: the items as one libconfig list body (comma + newline).
 join_lines() {
 	local out="" item
@@ -93,7 +107,11 @@ join_lines() {
 }
 lab_peers() { # N: the peer list of node N
 	local n=$1 m peers=()
-	if [ "$MODE" = mesh ]; then
+	if [ "$MODE" = fabric ]; then
+		for m in $(fabric_tors); do
+			peers+=("$(peer_entry "tor$m" "$(fabric_tor_addr "$m" "$n")" $((65100 + m)) "$LAB_FABRIC_PEER_KEYS")")
+		done
+	elif [ "$MODE" = mesh ]; then
 		for m in $(seq 1 "$LAB_MESH_SIZE"); do
 			[ "$m" = "$n" ] && continue
 			peers+=("$(peer_entry "node$m" "$(node_addr "$m")" internal)")
@@ -150,11 +168,31 @@ lab_tor_up() {
 	ip -n "$(ns tor)" addr add fd00:192:168:1::1/64 dev eth0 nodad
 	frr_start tor "$LAB_TOR_CONF" 2>>"$LAB_STATE/frr-start.log"
 }
+# lab_fabric_tor_up T: ToR T of the fabric rack (zebra installs its routes).
+lab_fabric_tor_up() {
+	render "$LAB_DIR/fabric-tor-frr.conf.tmpl" TOR="$1" >"$LAB_STATE/tor$1-frr.conf"
+	lab_ns_add "tor$1" && frr_start "tor$1" "$LAB_STATE/tor$1-frr.conf" 2>>"$LAB_STATE/frr-start.log"
+}
+# lab_fabric_uplinks N: node N's /31 to each ToR (node side "up-torT", ToR
+# side "nodeN") and its node address on lo.
+lab_fabric_uplinks() {
+	local n=$1 t
+	for t in $(fabric_tors); do
+		ns_link "node$n" "up-tor$t" "tor$t" "node$n" || return 1
+		ip -n "$(ns "node$n")" addr add "$(fabric_node_addr "$t" "$n")/31" dev "up-tor$t"
+		ip -n "$(ns "tor$t")" addr add "$(fabric_tor_addr "$t" "$n")/31" dev "node$n"
+	done
+	ip -n "$(ns "node$n")" addr add "$(node_addr "$n")/32" dev lo
+}
 lab_node_up() { # N
 	local n=$1 name=node$1 st=$LAB_STATE/node$1
 	mkdir -p "$st/net.d" "$st/pods" || return 1
-	lab_ns_add "$name" && lab_attach "$name" || return 1
-	ip -n "$(ns "$name")" addr add "$(node_addr "$n")/24" dev eth0
+	if [ "$MODE" = fabric ]; then
+		lab_ns_add "$name" && lab_fabric_uplinks "$n" || return 1
+	else
+		lab_ns_add "$name" && lab_attach "$name" || return 1
+		ip -n "$(ns "$name")" addr add "$(node_addr "$n")/24" dev eth0
+	fi
 	[ "$DUALSTACK" = 1 ] && ip -n "$(ns "$name")" addr add "$(node_addr6 "$n")/64" dev eth0 nodad
 	render "$LAB_DIR/node-frr.conf.tmpl" NAME="$name" >"$st/frr-bootstrap.conf"
 	# bgpd -n: FRR never installs BGP routes itself; the agent is their only writer.
@@ -168,11 +206,17 @@ lab_up() {
 	need_root
 	[ -x "$BUILD_DIR/bgp-agent" ] || lab_die "no $BUILD_DIR/bgp-agent (run make)" || return 1
 	[ -e "$LAB_STATE" ] && { lab_die "lab '$LAB' is already up (lab.sh down first)"; return 1; }
+	[ "$MODE" = fabric ] && [ "$DUALSTACK" = 1 ] && { lab_die "MODE=fabric is IPv4 only"; return 1; }
 	mkdir -p "$LAB_STATE" && lab_save_env
 	LAB_MESH_SIZE=${NODES:-3}
 	echo "$LAB_MESH_SIZE" >"$LAB_STATE/mesh-size"
-	lab_lan_up || return 1
-	if [ "$MODE" != mesh ]; then lab_tor_up || return 1; fi
+	local t
+	if [ "$MODE" = fabric ]; then
+		for t in $(fabric_tors); do lab_fabric_tor_up "$t" || return 1; done
+	else
+		lab_lan_up || return 1
+		if [ "$MODE" != mesh ]; then lab_tor_up || return 1; fi
+	fi
 	local n
 	for n in $(seq 1 "$LAB_MESH_SIZE"); do lab_node_up "$n" || return 1; done
 }
@@ -297,9 +341,27 @@ lab_converged() {
 		done
 	done
 }
+# lab_tors: the lab's ToR hosts.
+lab_tors() {
+	case "$MODE" in
+	mesh) ;;
+	fabric) for t in $(fabric_tors); do echo "tor$t"; done ;;
+	*) echo tor ;;
+	esac
+}
+# lab_ecmp NODE PREFIX: the node's kernel route to PREFIX has both ToRs as next hops.
+lab_ecmp() {
+	local r; r=$(ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2" 2>/dev/null)
+	[ "$(grep -c 'nexthop via' <<<"$r")" = 2 ] && grep -q 'dev up-tor1' <<<"$r" && grep -q 'dev up-tor2' <<<"$r"
+}
+# lab_bfd_up HOST COUNT: HOST has COUNT BFD sessions, all up.
+lab_bfd_up() {
+	vty "$1" "show bfd peers json" |
+		jq -e --argjson n "$2" 'length == $n and all(.[]; .status == "up")' >/dev/null 2>&1
+}
 # The protocol as `ip` can show it: the name when rt_protos knows it.
 lab_proto_name() {
-	if ip -n "$(ns lan)" route show proto bgp-agent >/dev/null 2>&1; then echo bgp-agent; else echo "$LAB_PROTO"; fi
+	if ip route show proto bgp-agent >/dev/null 2>&1; then echo bgp-agent; else echo "$LAB_PROTO"; fi
 }
 
 # lab_agents_clean: stops every agent with SIGTERM and checks that none of
@@ -319,7 +381,8 @@ lab_dump() {
 		ip -n "$(ns "node$n")" route 2>/dev/null
 		vty "node$n" "show bgp summary" | grep -E '^[0-9a-f*]|Neighbor'
 	done
-	[ "$MODE" != mesh ] && vty tor "show bgp summary" | grep -E '^[0-9a-f*]|Neighbor'
+	local t
+	for t in $(lab_tors); do vty "$t" "show bgp summary" | grep -E '^[0-9a-f*]|Neighbor'; done
 } >&2
 
 # --- teardown ---------------------------------------------------------------
@@ -362,7 +425,8 @@ lab_status() {
 			echo "node$n: agent NOT running (log: $LAB_STATE/node$n/agent.log)"
 		fi
 	done
-	if [ "$MODE" != mesh ]; then vty tor "show bgp summary"; fi
+	local t
+	for t in $(lab_tors); do echo "$t:"; vty "$t" "show bgp summary"; done
 	if lab_converged; then echo "routes: converged"; else echo "routes: NOT converged"; fi
 }
 
@@ -390,7 +454,7 @@ lab_main() {
 		cat >&2 <<-EOF
 		usage: lab.sh up | down | status | converged | node-add N | pod-add NODE POD
 		              | agent-start NODE | agent-stop NODE
-		environment: LAB (default bgplab), MODE=tor|mesh, DUALSTACK=0|1, NODES (3), BUILD_DIR
+		environment: LAB (default bgplab), MODE=tor|mesh|fabric, DUALSTACK=0|1, NODES (3), BUILD_DIR
 		EOF
 		return 2 ;;
 	esac
