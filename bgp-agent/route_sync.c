@@ -104,7 +104,7 @@ void rejected_set_free(struct rejected_set *s)
 	rejected_set_init(s);
 }
 
-static int rejected_add(struct rejected_set *s, const struct route *r, const char *reason)
+int rejected_set_add(struct rejected_set *s, const struct route *r, const char *reason)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
@@ -129,7 +129,7 @@ static int admit_route(const struct agent_config *cfg, const struct route *learn
 	struct route r = *learned;
 	enum import_verdict v = import_policy_apply(cfg, &r, reason, sizeof(reason));
 
-	if (v != IMPORT_ACCEPT && rejected != NULL && rejected_add(rejected, learned, reason) < 0)
+	if (v != IMPORT_ACCEPT && rejected != NULL && rejected_set_add(rejected, learned, reason) < 0)
 		return -1;
 	if (v == IMPORT_REJECT)
 		return 0;

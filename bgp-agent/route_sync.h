@@ -51,6 +51,8 @@ struct rejected_set {
 
 void rejected_set_init(struct rejected_set *s);
 void rejected_set_free(struct rejected_set *s);
+/* Appends r with its reason. -1 on ENOMEM. */
+int rejected_set_add(struct rejected_set *s, const struct route *r, const char *reason);
 
 /* desired = learned routes accepted by import_policy_apply() (next hops it
  * dropped are removed; when cfg->kernel.ecmp is false only the first

@@ -1,0 +1,237 @@
+/* Recursive next hops: BGP next hops resolved through the kernel routes of
+ * other owners. */
+#include "route_resolve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void route_resolver_init(struct route_resolver *rs, uint8_t own_protocol)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->own_protocol = own_protocol;
+}
+
+void route_resolver_free(struct route_resolver *rs)
+{
+	free(rs->table);
+	free(rs->in_use);
+	route_resolver_init(rs, rs->own_protocol);
+}
+
+void route_resolver_clear(struct route_resolver *rs)
+{
+	rs->n = 0;
+}
+
+int route_resolver_add(struct route_resolver *rs, const struct route *r, uint8_t protocol)
+{
+	if (protocol == rs->own_protocol)
+		return 0;
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 16;
+		struct resolve_route *v = realloc(rs->table, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		rs->table = v;
+		rs->cap = cap;
+	}
+	rs->table[rs->n].route = *r;
+	rs->table[rs->n].protocol = protocol;
+	rs->n++;
+	return 0;
+}
+
+/* Longer prefix first; on the same prefix the lower metric (the kernel's). */
+static bool better_match(const struct route *cand, const struct route *best)
+{
+	if (best == NULL || cand->dst.len != best->dst.len)
+		return best == NULL || cand->dst.len > best->dst.len;
+	return cand->metric < best->metric;
+}
+
+const struct route *route_resolver_lookup(const struct route_resolver *rs,
+					  const struct ip_addr *a)
+{
+	const struct route *best = NULL;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct route *r = &rs->table[i].route;
+
+		if (rs->table[i].protocol != rs->own_protocol &&
+		    prefix_contains_addr(&r->dst, a) && better_match(r, best))
+			best = r;
+	}
+	return best;
+}
+
+/* A next hop bound to an interface (BGP unnumbered, link-local) is on-link
+ * by definition; only a bare gateway address is looked up. */
+static bool needs_resolving(const struct nexthop *nh)
+{
+	return nh->gw.family != 0 && nh->ifindex == 0 && nh->ifname[0] == '\0';
+}
+
+static int addr_qsort_cmp(const void *a, const void *b)
+{
+	return ip_addr_cmp(a, b);
+}
+
+static int in_use_push(struct route_resolver *rs, const struct ip_addr *a)
+{
+	if (rs->n_in_use == rs->cap_in_use) {
+		size_t cap = rs->cap_in_use ? rs->cap_in_use * 2 : 16;
+		struct ip_addr *v = realloc(rs->in_use, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		rs->in_use = v;
+		rs->cap_in_use = cap;
+	}
+	rs->in_use[rs->n_in_use++] = *a;
+	return 0;
+}
+
+/* The distinct bare next hops of desired, sorted: each is looked up once,
+ * however many routes share it. */
+static int collect_in_use(struct route_resolver *rs, const struct route_set *desired)
+{
+	size_t out = 0;
+
+	rs->n_in_use = 0;
+	for (size_t i = 0; i < desired->n; i++)
+		for (size_t k = 0; k < desired->routes[i].n_nh; k++)
+			if (needs_resolving(&desired->routes[i].nh[k]) &&
+			    in_use_push(rs, &desired->routes[i].nh[k].gw) < 0)
+				return -1;
+	if (rs->n_in_use == 0)
+		return 0;
+	qsort(rs->in_use, rs->n_in_use, sizeof(*rs->in_use), addr_qsort_cmp);
+	for (size_t i = 1; i < rs->n_in_use; i++)
+		if (!ip_addr_equal(&rs->in_use[i], &rs->in_use[out]))
+			rs->in_use[++out] = rs->in_use[i];
+	rs->n_in_use = out + 1;
+	return 0;
+}
+
+static size_t in_use_index(const struct route_resolver *rs, const struct ip_addr *a)
+{
+	const struct ip_addr *p = bsearch(a, rs->in_use, rs->n_in_use, sizeof(*a), addr_qsort_cmp);
+
+	return (size_t)(p - rs->in_use);
+}
+
+/* Appends where bgp_nh leads through via; NULL, or why it leads nowhere. A
+ * gateway of via replaces the BGP next hop (exactly as the kernel reports it
+ * back, so the installed route compares equal); an on-link next hop of via
+ * (no gateway) keeps the BGP next hop itself. */
+static const char *follow(const struct route *via, const struct nexthop *bgp_nh,
+			  struct route *out, size_t max_nh)
+{
+	static const char *const dead[] = {
+		[ROUTE_UNREACHABLE] = "unreachable", [ROUTE_BLACKHOLE] = "blackhole" };
+
+	if (via == NULL)
+		return "no route to it";
+	if (via->type != ROUTE_UNICAST || via->n_nh == 0)
+		return via->type != ROUTE_UNICAST ? dead[via->type] : "its route has no next hop";
+	for (size_t k = 0; k < via->n_nh && out->n_nh < max_nh; k++)
+		(void)route_add_nexthop(out, via->nh[k].gw.family != 0 ? &via->nh[k] : bgp_nh);
+	return NULL;
+}
+
+static void note_unresolved(const struct route *via, const struct nexthop *nh, const char *why,
+			    char *reason, size_t len)
+{
+	char gw[INET6_ADDRSTRLEN], dst[PREFIX_STRLEN];
+
+	if (reason[0] != '\0')
+		return; /* the first one tells the story */
+	ip_addr_format(&nh->gw, gw, sizeof(gw));
+	if (via != NULL)
+		snprintf(reason, len, "next hop %s unresolved: its route %s is %s", gw,
+			 prefix_format(&via->dst, dst, sizeof(dst)), why);
+	else
+		snprintf(reason, len, "next hop %s unresolved: %s", gw, why);
+}
+
+/* One route in place; vias[i] is where in_use[i] leads. Returns how many
+ * next hops led nowhere; reason names the first. */
+static size_t resolve_route(const struct route_resolver *rs, const struct route **vias,
+			    struct route *r, size_t max_nh, char *reason, size_t len)
+{
+	struct route in = *r;
+	size_t lost = 0;
+
+	reason[0] = '\0';
+	r->n_nh = 0;
+	for (size_t k = 0; k < in.n_nh; k++) {
+		const struct route *via;
+		const char *why;
+
+		if (!needs_resolving(&in.nh[k])) {
+			if (r->n_nh < max_nh)
+				(void)route_add_nexthop(r, &in.nh[k]);
+			continue;
+		}
+		via = vias[in_use_index(rs, &in.nh[k].gw)];
+		if ((why = follow(via, &in.nh[k], r, max_nh)) != NULL) {
+			note_unresolved(via, &in.nh[k], why, reason, len);
+			lost++;
+		}
+	}
+	route_canonicalize(r);
+	return lost;
+}
+
+/* Keeps or drops desired->routes[i] after resolving; *kept is where it goes. */
+static int resolve_one(struct route_resolver *rs, const struct route **vias,
+		       struct route_set *desired, size_t i, size_t *kept,
+		       struct rejected_set *rejected, size_t max_nh)
+{
+	struct route before = desired->routes[i], *r = &desired->routes[i];
+	char reason[IMPORT_REASON_MAX], partial[IMPORT_REASON_MAX + 32];
+	size_t lost = 0;
+
+	if (r->type == ROUTE_UNICAST)
+		lost = resolve_route(rs, vias, r, max_nh, reason, sizeof(reason));
+	if (lost > 0 && r->n_nh > 0)
+		snprintf(partial, sizeof(partial), "%zu next hop(s) dropped: %s", lost, reason);
+	if (lost > 0 && rejected != NULL &&
+	    rejected_set_add(rejected, &before, r->n_nh > 0 ? partial : reason) < 0)
+		return -1;
+	if (r->type != ROUTE_UNICAST || r->n_nh > 0)
+		desired->routes[(*kept)++] = *r;
+	return 0;
+}
+
+int route_resolve_set(struct route_resolver *rs, struct route_set *desired,
+		      struct rejected_set *rejected, size_t max_nh)
+{
+	const struct route **vias;
+	size_t kept = 0;
+	int rc = 0;
+
+	if (collect_in_use(rs, desired) < 0)
+		return -1;
+	vias = calloc(rs->n_in_use ? rs->n_in_use : 1, sizeof(*vias));
+	if (vias == NULL)
+		return -1;
+	for (size_t i = 0; i < rs->n_in_use; i++)
+		vias[i] = route_resolver_lookup(rs, &rs->in_use[i]);
+	for (size_t i = 0; i < desired->n && rc == 0; i++)
+		rc = resolve_one(rs, vias, desired, i, &kept, rejected, max_nh);
+	if (rc == 0)
+		desired->n = kept;
+	free(vias);
+	return rc;
+}
+
+bool route_resolver_covers(const struct route_resolver *rs, const struct prefix *p)
+{
+	for (size_t i = 0; i < rs->n_in_use; i++)
+		if (prefix_contains_addr(p, &rs->in_use[i]))
+			return true;
+	return false;
+}
