@@ -68,6 +68,11 @@ int kroute_monitor_fd(const struct kroute_monitor *m);
 int kroute_monitor_drain(struct kroute_monitor *m, const struct route_set *ours,
 			 bool *routes_changed, bool *links_changed);
 void kroute_monitor_close(struct kroute_monitor *m);
+/* Also asks watch(arg, dst) about every route event of another owner in our
+ * table (nexthop tracking: kroute_resolve_route_changed()); when it returns
+ * true, *routes_changed is set. Our own routes never reach it. */
+void kroute_monitor_watch_others(struct kroute_monitor *m,
+				 bool (*watch)(void *arg, const struct prefix *dst), void *arg);
 
 const char *kroute_strerror(int err);
 

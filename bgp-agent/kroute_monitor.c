@@ -34,6 +34,8 @@ struct kroute_monitor {
 	uint8_t protocol;
 	struct link_state *links;
 	size_t n_links, cap_links;
+	bool (*watch)(void *arg, const struct prefix *dst); /* routes of other owners */
+	void *watch_arg;
 };
 
 static struct link_state *link_insert(struct kroute_monitor *m, int ifindex);
@@ -155,6 +157,32 @@ static bool route_event_matters(struct kroute_monitor *m, struct nlmsghdr *h,
 	return h->nlmsg_type == RTM_NEWROUTE && (h->nlmsg_flags & NLM_F_REPLACE);
 }
 
+void kroute_monitor_watch_others(struct kroute_monitor *m,
+				 bool (*watch)(void *arg, const struct prefix *dst), void *arg)
+{
+	m->watch = watch;
+	m->watch_arg = arg;
+}
+
+/* A route of another owner in our table, which may resolve a next hop. */
+static bool other_route_matters(struct kroute_monitor *m, struct nlmsghdr *h)
+{
+	const struct rtmsg *rtm = nlmsg_data(h);
+	struct prefix dst = { .addr.family = rtm->rtm_family, .len = rtm->rtm_dst_len };
+	struct nlattr *a;
+
+	if (m->watch == NULL || h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+	    rtm->rtm_protocol == m->protocol || route_table(h, rtm) != m->table ||
+	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
+		return false;
+	a = nlmsg_find_attr(h, sizeof(*rtm), RTA_DST);
+	if (a != NULL && (size_t)nla_len(a) == ip_addr_len(rtm->rtm_family))
+		memcpy(dst.addr.u.bytes, nla_data(a), ip_addr_len(rtm->rtm_family));
+	else
+		dst.len = 0; /* the default route */
+	return m->watch(m->watch_arg, &dst);
+}
+
 static struct link_state *link_find(struct kroute_monitor *m, int ifindex)
 {
 	for (size_t i = 0; i < m->n_links; i++)
@@ -210,7 +238,7 @@ static void classify(struct kroute_monitor *m, struct nlmsghdr *h, const struct 
 	switch (h->nlmsg_type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
-		if (!*routes && route_event_matters(m, h, ours))
+		if (other_route_matters(m, h) || (!*routes && route_event_matters(m, h, ours)))
 			*routes = true;
 		break;
 	case RTM_NEWLINK:

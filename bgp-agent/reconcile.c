@@ -424,6 +424,11 @@ static void sync_kernel(struct reconciler *r)
 		log_errorx("routes: out of memory building the desired routes");
 		return;
 	}
+	if (kroute_resolve_apply(r->nht, &r->desired, &r->rejected,
+				 r->cfg->kernel.ecmp ? ROUTE_MAX_NEXTHOPS : 1) != 0) {
+		log_errorx("routes: out of memory resolving next hops");
+		return;
+	}
 	held = hold_stale(r);
 	rc = route_sync_apply(&r->desired, &r->actual, true, &ops, &c);
 	c.held = held;
@@ -467,6 +472,7 @@ static void on_resync(int fd, uint32_t events, void *arg)
 	timer_ack(fd);
 	r->need_fetch = true;
 	r->kernel_dirty = true;
+	kroute_resolve_invalidate(r->nht);
 	sync_kernel(r);
 }
 
@@ -498,6 +504,8 @@ static void on_monitor(int fd, uint32_t events, void *arg)
 	log_debug("routes: kernel event (%s%s); resync in %d ms", routes ? "routes " : "",
 		  links ? "links" : "", RECONCILE_DEBOUNCE_MS);
 	r->kernel_dirty = true;
+	if (links)
+		kroute_resolve_invalidate(r->nht); /* connected routes may have gone */
 	timer_arm(r->soon_fd, RECONCILE_DEBOUNCE_MS, 0);
 }
 
@@ -517,10 +525,13 @@ static int open_kernel(struct reconciler *r)
 
 	if (rc == KROUTE_OK)
 		rc = kroute_monitor_open(&r->mon, r->cfg->kernel.table, r->cfg->kernel.protocol);
+	if (rc == KROUTE_OK)
+		rc = kroute_resolve_open(&r->nht, r->cfg->kernel.table, r->cfg->kernel.protocol);
 	if (rc != KROUTE_OK) {
 		log_errorx("routes: rtnetlink: %s", kroute_strerror(rc));
 		return -1;
 	}
+	kroute_monitor_watch_others(r->mon, kroute_resolve_route_changed, r->nht);
 	return event_loop_add(r->loop, kroute_monitor_fd(r->mon), on_monitor, r);
 }
 
@@ -574,6 +585,8 @@ void reconcile_free(struct reconciler *r)
 	}
 	if (r->kr != NULL)
 		kroute_close(r->kr);
+	kroute_resolve_close(r->nht);
+	r->nht = NULL;
 	frr_vty_free(&r->vty);
 	frr_reply_free(&r->reply);
 	frr_reply_free(&r->big);

@@ -24,6 +24,7 @@
 #include "event_loop.h"
 #include "frr_vty.h"
 #include "kroute.h"
+#include "kroute_resolve.h"
 #include "route_set.h"
 #include "route_sync.h"
 
@@ -37,6 +38,7 @@ struct reconciler {
 	struct event_loop *loop;
 	struct kroute *kr;
 	struct kroute_monitor *mon;
+	struct kroute_resolve *nht;  /* resolves next hops that are not on-link */
 	struct frr_vty vty;          /* learning's own connection to bgpd */
 	struct frr_reply reply;      /* small answers */
 	struct frr_reply big;        /* the full table, freed after parsing */
