@@ -5,7 +5,7 @@
 # bgp-agent, one agent's status, and a pod-to-pod ping matrix over all nodes.
 # Tears the lab down at the end unless KEEP=1. Exits non-zero if any ping failed.
 #
-# environment: MODE=tor|mesh|fabric, NODES (3), DUALSTACK=1, KEEP=1, LAB (default bgplab), BUILD_DIR
+# environment: MODE=tor|mesh|fabric|rr, NODES (3), DUALSTACK=1, KEEP=1, LAB (default bgplab), BUILD_DIR
 set -u
 export LAB=${LAB:-bgplab}
 if [ "$(id -u)" != 0 ]; then
@@ -116,6 +116,9 @@ main() {
 		done
 		section "BFD sessions on tor1"
 		vty tor1 "show bfd peers brief"
+	elif [ "$MODE" = rr ]; then
+		section "BGP sessions on the route reflectors (AS 64512, clients in both racks)"
+		for t in $(lab_tors); do vty "$t" "show bgp ipv4 unicast summary"; done
 	elif [ "$MODE" = mesh ]; then
 		section "BGP sessions of node1 (iBGP full mesh, AS 64512)"
 		if [ "$DUALSTACK" = 1 ]; then vty node1 "show bgp summary"; else vty node1 "show bgp ipv4 unicast summary"; fi

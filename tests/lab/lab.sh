@@ -24,10 +24,15 @@
 # iBGP never passes a route on to a third peer, so a node that leaves takes its
 # routes with it without any path hunting over the others.
 #
+# MODE=rr is two racks (192.168.1.0/24 and 192.168.2.0/24) joined by a plain
+# router, with two FRR route reflectors and every node an iBGP client of both:
+# the next hop of a pod CIDR of the other rack is not on-link and the agent
+# installs it via the router (see lab_rr.sh).
+#
 # usage: lab.sh up | down | status | node-add N | pod-add NODE POD
 #               | agent-start NODE | agent-stop NODE | converged
 # environment: LAB (instance name and namespace prefix, default "bgplab"),
-#   MODE=tor|mesh|fabric, DUALSTACK=0|1, NODES (default 3), BUILD_DIR.
+#   MODE=tor|mesh|fabric|rr, DUALSTACK=0|1, NODES (default 3), BUILD_DIR.
 #
 # Everything of a lab instance is recorded under /run/bgp-lab/$LAB, so the lab
 # outlives this script (`make demo KEEP=1`) and `lab.sh down` removes exactly
@@ -47,13 +52,17 @@ LAB_STATE=/run/bgp-lab/$LAB
 LAB_TEMPLATES=${LAB_TEMPLATES:-$REPO/frr-templates}
 LAB_TOR_CONF=${LAB_TOR_CONF:-$LAB_DIR/tor-frr.conf} # another ToR config to try
 LAB_PROTO=52
+# shellcheck source=lab_rr.sh
+. "$LAB_DIR/lab_rr.sh"
 
 # --- addressing plan --------------------------------------------------------
-node_addr() { echo "192.168.1.$((10 + $1))"; }
+node_addr() {
+	if [ "$MODE" = rr ]; then echo "192.168.$(rr_rack "$1").$((10 + $1))"; else echo "192.168.1.$((10 + $1))"; fi
+}
 node_addr6() { echo "fd00:192:168:1::$((10 + $1))"; }
 pod_cidr() { echo "10.244.$1.0/24"; }
 pod_cidr6() { echo "fd00:10:244:$1::/64"; }
-node_asn() { if [ "$MODE" = mesh ]; then echo 64512; else echo $((65000 + $1)); fi; }
+node_asn() { if [ "$MODE" = mesh ] || [ "$MODE" = rr ]; then echo 64512; else echo $((65000 + $1)); fi; }
 
 lab_log() { echo "lab[$LAB]: $*" >&2; }
 lab_die() { lab_log "error: $*"; return 1; }
@@ -107,6 +116,7 @@ join_lines() {
 }
 lab_peers() { # N: the peer list of node N
 	local n=$1 m peers=()
+	[ "$MODE" = rr ] && { lab_rr_peers; return; }
 	if [ "$MODE" = fabric ]; then
 		for m in $(fabric_tors); do
 			peers+=("$(peer_entry "tor$m" "$(fabric_tor_addr "$m" "$n")" $((65100 + m)) "$LAB_FABRIC_PEER_KEYS")")
@@ -189,6 +199,8 @@ lab_node_up() { # N
 	mkdir -p "$st/net.d" "$st/pods" || return 1
 	if [ "$MODE" = fabric ]; then
 		lab_ns_add "$name" && lab_fabric_uplinks "$n" || return 1
+	elif [ "$MODE" = rr ]; then
+		lab_ns_add "$name" && lab_rr_node_net "$n" || return 1
 	else
 		lab_ns_add "$name" && lab_attach "$name" || return 1
 		ip -n "$(ns "$name")" addr add "$(node_addr "$n")/24" dev eth0
@@ -207,12 +219,15 @@ lab_up() {
 	[ -x "$BUILD_DIR/bgp-agent" ] || lab_die "no $BUILD_DIR/bgp-agent (run make)" || return 1
 	[ -e "$LAB_STATE" ] && { lab_die "lab '$LAB' is already up (lab.sh down first)"; return 1; }
 	[ "$MODE" = fabric ] && [ "$DUALSTACK" = 1 ] && { lab_die "MODE=fabric is IPv4 only"; return 1; }
+	[ "$MODE" = rr ] && [ "$DUALSTACK" = 1 ] && { lab_die "MODE=rr is IPv4 only"; return 1; }
 	mkdir -p "$LAB_STATE" && lab_save_env
 	LAB_MESH_SIZE=${NODES:-3}
 	echo "$LAB_MESH_SIZE" >"$LAB_STATE/mesh-size"
 	local t
 	if [ "$MODE" = fabric ]; then
 		for t in $(fabric_tors); do lab_fabric_tor_up "$t" || return 1; done
+	elif [ "$MODE" = rr ]; then
+		lab_rr_up || return 1
 	else
 		lab_lan_up || return 1
 		if [ "$MODE" != mesh ]; then lab_tor_up || return 1; fi
@@ -341,10 +356,11 @@ lab_converged() {
 		done
 	done
 }
-# lab_tors: the lab's ToR hosts.
+# lab_tors: the lab's ToR hosts (MODE=rr: the route reflectors).
 lab_tors() {
 	case "$MODE" in
 	mesh) ;;
+	rr) for t in $(rr_reflectors); do echo "rr$t"; done ;;
 	fabric) for t in $(fabric_tors); do echo "tor$t"; done ;;
 	*) echo tor ;;
 	esac
@@ -392,7 +408,7 @@ lab_namespaces() {
 	{
 		cat "$LAB_STATE/namespaces" 2>/dev/null
 		ip netns list 2>/dev/null | awk '{print $1}' |
-			grep -E "^${LAB}-(lan|tor[0-9]*|rogue|rr[0-9]*|node[0-9]+(-pod[0-9]+)?)$"
+			grep -E "^${LAB}-(lan|router|tor[0-9]*|rogue|rr[0-9]*|node[0-9]+(-pod[0-9]+)?)$"
 	} | sort -u
 }
 lab_down() {
@@ -454,7 +470,7 @@ lab_main() {
 		cat >&2 <<-EOF
 		usage: lab.sh up | down | status | converged | node-add N | pod-add NODE POD
 		              | agent-start NODE | agent-stop NODE
-		environment: LAB (default bgplab), MODE=tor|mesh|fabric, DUALSTACK=0|1, NODES (3), BUILD_DIR
+		environment: LAB (default bgplab), MODE=tor|mesh|fabric|rr, DUALSTACK=0|1, NODES (3), BUILD_DIR
 		EOF
 		return 2 ;;
 	esac
