@@ -24,19 +24,25 @@ void route_resolver_clear(struct route_resolver *rs)
 	rs->n = 0;
 }
 
+/* Doubles the capacity of an array (*v, *cap elements of size bytes). */
+static int grow(void **v, size_t *cap, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 16;
+	void *p = realloc(*v, n * size);
+
+	if (p == NULL)
+		return -1;
+	*v = p;
+	*cap = n;
+	return 0;
+}
+
 int route_resolver_add(struct route_resolver *rs, const struct route *r, uint8_t protocol)
 {
 	if (protocol == rs->own_protocol)
 		return 0;
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? rs->cap * 2 : 16;
-		struct resolve_route *v = realloc(rs->table, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		rs->table = v;
-		rs->cap = cap;
-	}
+	if (rs->n == rs->cap && grow((void **)&rs->table, &rs->cap, sizeof(*rs->table)) < 0)
+		return -1;
 	rs->table[rs->n].route = *r;
 	rs->table[rs->n].protocol = protocol;
 	rs->n++;
@@ -80,15 +86,9 @@ static int addr_qsort_cmp(const void *a, const void *b)
 
 static int in_use_push(struct route_resolver *rs, const struct ip_addr *a)
 {
-	if (rs->n_in_use == rs->cap_in_use) {
-		size_t cap = rs->cap_in_use ? rs->cap_in_use * 2 : 16;
-		struct ip_addr *v = realloc(rs->in_use, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		rs->in_use = v;
-		rs->cap_in_use = cap;
-	}
+	if (rs->n_in_use == rs->cap_in_use &&
+	    grow((void **)&rs->in_use, &rs->cap_in_use, sizeof(*rs->in_use)) < 0)
+		return -1;
 	rs->in_use[rs->n_in_use++] = *a;
 	return 0;
 }
