@@ -19,32 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bmp_msg.h" /* struct bmp_peer, struct bmp_route */
 #include "event_loop.h"
-#include "prefix.h"
-
-/* The BGP peer a message is about, from BMP's per-peer header. An unnumbered
- * peer's address is its IPv6 link-local address (no interface in BMP); bgp_id
- * (the peer's router id) tells apart two peers with the same address. */
-struct bmp_peer {
-	struct ip_addr addr;
-	uint32_t asn;
-	uint32_t bgp_id; /* network byte order, as on the wire */
-};
-
-/* One prefix that changed. The prefix comes first, so a learner that only
- * re-asks bgpd may read the array's prefixes and ignore the rest. */
-struct bmp_route {
-	struct prefix prefix;
-	bool withdrawn;
-	/* For announcements, when the UPDATE carried one: NEXT_HOP or the
-	 * MP_REACH_NLRI next hop. family 0 when absent (FRR 8.4 sends no next hop
-	 * for IPv4 routes of an extended-next-hop (RFC 5549) peer). An IPv4
-	 * prefix may have an IPv6 next hop (RFC 5549). */
-	struct ip_addr nexthop;
-	/* The link-local half of a 32-byte IPv6 next hop; family 0 when absent. */
-	struct ip_addr nexthop_ll;
-	struct bmp_peer peer;
-};
 
 /* Callbacks; any may be NULL. Called from the event loop, never re-entered;
  * a callback may not close the station. */
