@@ -155,7 +155,12 @@ valgrind: check-root
 test: check-root
 	@tests/run-all.sh
 
-bench: check-root all
+# The benchmark's own kernel observer (tests/bench/route_count.c): libc only.
+$(BUILD)/bench/route_count: tests/bench/route_count.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+bench: check-root all $(BUILD)/bench/route_count
 	@BUILD_DIR=$(abspath $(BUILD)) tests/bench/run.sh $(T)
 
 # The build runs in a new make: this one read pkg-config's flags when it parsed
