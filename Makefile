@@ -23,7 +23,7 @@ BUILD   ?= build
 SANFLAGS =
 endif
 
-PKGS     = libnl-3.0 libnl-route-3.0 libconfig jansson
+PKGS     = libnl-3.0 libnl-route-3.0 libconfig jansson libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -5,10 +5,10 @@
 set -eu
 
 PACKAGES="make gcc libc6-dev pkg-config
-  libnl-3-dev libnl-route-3-dev libconfig-dev libjansson-dev libcmocka-dev
+  libnl-3-dev libnl-route-3-dev libconfig-dev libjansson-dev libmicrohttpd-dev libcmocka-dev
   frr frr-pythontools
   iproute2 iputils-ping procps psmisc kmod util-linux
-  containernetworking-plugins valgrind python3 python3-yaml jq
+  containernetworking-plugins valgrind python3 python3-yaml jq prometheus
   groff-base man-db
   build-essential debhelper dpkg-dev lintian"
 

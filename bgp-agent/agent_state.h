@@ -12,6 +12,7 @@
 #include "event_loop.h"
 #include "frr_apply.h"
 #include "frr_version.h"
+#include "metrics_server.h"
 #include "reconcile.h"
 #include "status_query.h"
 
@@ -22,6 +23,7 @@ struct agent {
 	struct reconciler rec;
 	struct control_server ctl;
 	struct status_query status;
+	struct metrics_server *metrics; /* NULL: metrics.listen is off */
 	int signal_fd;
 	bool stop;
 	bool verbose;                /* -v: debug level whatever the file says */
@@ -34,6 +36,10 @@ struct agent {
 
 /* The answer to `status`, built from the live state (see status_report.c). */
 json_t *status_report_build(struct agent *a);
+/* The same without the route lists (counts instead): what metrics render. */
+json_t *status_report_build_summary(struct agent *a);
+/* Serves metrics.listen when set (agent_metrics.c). 0, or -1 after logging. */
+int agent_metrics_open(struct agent *a);
 /* Adds the routes in bgpd's answer to FRR_FILTERED_CMD_FMT for peer_name to
  * arr, each with the reason (see status_report.c). */
 void status_report_add_filtered(struct agent *a, const char *peer_name,

@@ -116,6 +116,10 @@ struct agent_config {
 	struct {
 		char socket[PATH_MAX]; /* control socket for `bgp-agent status` */
 	} control;
+
+	struct {
+		char listen[64]; /* Prometheus endpoint "ADDRESS:PORT"; "" = off */
+	} metrics;
 };
 
 /* Reads and validates path. Returns 0, or -1 after printing every error found

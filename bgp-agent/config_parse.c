@@ -49,6 +49,7 @@ typedef struct agent_config AC;
 #define CNI_T __typeof__(((AC *)0)->cni)
 #define LOG_T __typeof__(((AC *)0)->log)
 #define CONTROL_T __typeof__(((AC *)0)->control)
+#define METRICS_T __typeof__(((AC *)0)->metrics)
 #define GR_T __typeof__(((AC *)0)->graceful_restart)
 
 static const struct key_spec node_keys[] = {
@@ -94,6 +95,10 @@ static const struct key_spec control_keys[] = {
 	STR(CONTROL_T, socket, false),
 };
 
+static const struct key_spec metrics_keys[] = {
+	STR(METRICS_T, listen, false),
+};
+
 static const struct key_spec peer_keys[] = {
 	STR(struct peer_config, name, true),
 	{ "address", V_PEER_ADDR, offsetof(struct peer_config, address), 0, 0, 0, 0, false },
@@ -128,6 +133,7 @@ static const struct section_spec sections[] = {
 	{ "cni", cni_keys, N(cni_keys), offsetof(AC, cni), false },
 	{ "log", log_keys, N(log_keys), offsetof(AC, log), false },
 	{ "control", control_keys, N(control_keys), offsetof(AC, control), false },
+	{ "metrics", metrics_keys, N(metrics_keys), offsetof(AC, metrics), false },
 	{ "graceful_restart", graceful_restart_keys, N(graceful_restart_keys),
 	  offsetof(AC, graceful_restart), false },
 };

@@ -375,8 +375,20 @@ static void check_paths(const AC *cfg, struct config_source *src)
 				 sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 }
 
+static void check_metrics(const AC *cfg, struct config_source *src)
+{
+	struct ip_addr addr;
+	uint16_t port;
+	char err[160];
+
+	if (cfg->metrics.listen[0] != '\0' &&
+	    ip_port_parse(cfg->metrics.listen, &addr, &port, err, sizeof(err)) != 0)
+		config_error_key(src, "metrics.listen", "metrics.listen: %s", err);
+}
+
 static void (*const checks[])(const AC *, struct config_source *) = {
 	check_cluster, check_node, check_peers, check_frr, check_kernel, check_cni, check_paths,
+	check_metrics,
 };
 
 void config_validate(const struct agent_config *cfg, struct config_source *src)

@@ -43,6 +43,10 @@ static void keep_restart_only(const struct agent_config *old, struct agent_confi
 		log_warnx("reload: control.socket changes take effect after a restart");
 		memcpy(next->control.socket, old->control.socket, sizeof(next->control.socket));
 	}
+	if (strcmp(old->metrics.listen, next->metrics.listen) != 0) {
+		log_warnx("reload: metrics.listen changes take effect after a restart");
+		memcpy(next->metrics.listen, old->metrics.listen, sizeof(next->metrics.listen));
+	}
 }
 
 /* SIGHUP: a config with errors is rejected (errors logged) and the running
@@ -160,11 +164,12 @@ static int start_parts(struct agent *a)
 	if (a->cfg.control.socket[0] != '\0' &&
 	    control_server_open(&a->ctl, a->loop, a->cfg.control.socket, on_control, a) != 0)
 		return -1;
-	return 0;
+	return agent_metrics_open(a);
 }
 
 static void stop_parts(struct agent *a)
 {
+	metrics_server_close(a->metrics);
 	control_server_close(&a->ctl);
 	status_query_free(&a->status);
 	frr_version_query_free(&a->version_query);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "latency.h"
 #include "log.h"
 #include "render_frr.h"
 
@@ -49,6 +50,12 @@ static void set_state(struct frr_apply *fa, enum frr_apply_state s, const char *
 	va_end(ap);
 	if (fa->state != s)
 		fa->last_change = time(NULL);
+	if (s == FRR_STATE_FAILED)
+		fa->n_failed++;
+	if (fa->state == FRR_STATE_APPLYING && s != FRR_STATE_APPLYING)
+		latency_observe_since(LATENCY_FRR_APPLY, fa->attempt_start);
+	if (s == FRR_STATE_APPLYING)
+		fa->attempt_start = latency_start();
 	fa->state = s;
 	if (s == FRR_STATE_APPLYING || s == fa->logged_state)
 		return;

@@ -51,6 +51,8 @@ struct frr_apply {
 	time_t last_change;          /* wall clock of the last state change */
 	unsigned n_applied;          /* reloads sent */
 	unsigned n_unchanged;        /* reloads/restarts that needed nothing sent */
+	unsigned n_failed;           /* attempts that ended in FRR_STATE_FAILED */
+	uint64_t attempt_start;      /* latency_start() of the running attempt */
 };
 
 /* Renders cfg and starts applying it. 0, or -1 when the timer cannot be made. */

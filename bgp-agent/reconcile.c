@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "bgp_rib.h"
+#include "latency.h"
 #include "log.h"
 
 #define VTY_POLL_TIMEOUT_MS 2000
@@ -160,6 +161,7 @@ static void begin_fetch(struct reconciler *r)
 	route_set_init(&r->fetching);
 	r->fetch_no_best = 0;
 	r->fetch_start_ms = monotonic_ms();
+	r->fetch_start_us = latency_start();
 	if (af >= 0)
 		send_rib(r, af);
 }
@@ -180,6 +182,7 @@ static void finish_fetch(struct reconciler *r)
 	r->need_fetch = false;
 	r->n_fetches++;
 	r->last_fetch_ms = monotonic_ms() - r->fetch_start_ms;
+	latency_observe_since(LATENCY_FEED, r->fetch_start_us);
 	log_debug("routes: fetched %zu best paths in %llu ms", r->learned.n,
 		  (unsigned long long)r->last_fetch_ms);
 	sync_kernel(r);
@@ -414,7 +417,7 @@ static void sync_kernel(struct reconciler *r)
 {
 	const struct route_sync_ops ops = { .ctx = r->kr, .apply = apply_ops };
 	struct route_sync_counts c = { 0 };
-	uint64_t start = monotonic_ms();
+	uint64_t start = monotonic_ms(), start_us = latency_start();
 	size_t held;
 	int rc;
 
@@ -438,6 +441,7 @@ static void sync_kernel(struct reconciler *r)
 		dump_kernel(r); /* the cache follows the kernel, off the critical path */
 	route_set_free(&r->desired); /* rebuilt each time; not worth its memory */
 	r->last_sync_ms = monotonic_ms() - start;
+	latency_observe_since(LATENCY_KERNEL_SYNC, start_us);
 	r->last_counts = c;
 	r->total_counts.added += c.added;
 	r->total_counts.replaced += c.replaced;

@@ -48,6 +48,7 @@ struct reconciler {
 	struct route_set fetching;   /* the table being fetched */
 	size_t fetch_no_best;
 	uint64_t fetch_start_ms;
+	uint64_t fetch_start_us;     /* latency_start(), for the feed histogram */
 	time_t bgpd_silent_since;    /* a request to bgpd timed out then; 0: answering */
 	int poll_fd, resync_fd, soon_fd;
 	unsigned poll_ms;

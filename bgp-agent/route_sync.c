@@ -81,6 +81,7 @@ int route_sync_apply(const struct route_set *desired, const struct route_set *ac
 		goto out;
 	}
 	counts->unchanged = desired->n - add.n - rep.n;
+	counts->desired = desired->n;
 	if (!allow_delete)
 		counts->held = del.n;
 	rc = apply_diff(&add, &rep, allow_delete ? &del : &none, ops, counts);

@@ -26,6 +26,7 @@ struct route_sync_counts {
 	size_t failed;                   /* operations the kernel refused */
 	size_t held;                     /* stale routes kept because !allow_delete */
 	size_t unchanged;                /* desired routes already correct */
+	size_t desired;                  /* routes in desired */
 };
 
 /* Makes actual = desired (both sorted). With allow_delete false, routes in

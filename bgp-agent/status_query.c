@@ -5,6 +5,7 @@
 #include "agent_state.h"
 #include "frr_filtered.h"
 #include "log.h"
+#include "metrics_server.h"
 
 static const char *const af_name[BGP_AF_COUNT] = { "ipv4", "ipv6" };
 
@@ -61,6 +62,10 @@ static void round_done(struct agent *a, bool complete)
 		json_decref(q->filtered);
 	}
 	q->filtered = NULL;
+	if (q->metrics_waiting) {
+		q->metrics_waiting = false;
+		metrics_server_refreshed(a->metrics);
+	}
 	if (q->n_waiting == 0)
 		return;
 	/* One report for every client that waited on this round. */
@@ -101,26 +106,42 @@ static void on_reply(void *arg, int rc, struct frr_reply *reply)
 		round_done(a, next == 1);
 }
 
+/* Starts a round, or joins the running one; false when none can run now
+ * (bgpd known not to answer, or not reachable). */
+static bool join_round(struct agent *a)
+{
+	struct status_query *q = &a->status;
+
+	if (a->rec.bgpd_silent_since != 0)
+		return false;
+	if (frr_vty_busy(&q->vty))
+		return true;
+	q->step = 0;
+	q->filtered = json_array();
+	if (send_step(a) != FRR_VTY_OK) {
+		json_decref(q->filtered);
+		q->filtered = NULL;
+		return false;
+	}
+	return true;
+}
+
 enum control_result status_query_start(struct agent *a, uint64_t client_id, json_t **reply)
 {
 	struct status_query *q = &a->status;
 
-	if (a->rec.bgpd_silent_since != 0 || q->n_waiting == CONTROL_CLIENTS_MAX) {
+	if (q->n_waiting == CONTROL_CLIENTS_MAX || !join_round(a)) {
 		*reply = status_report_build(a);
 		return CONTROL_ANSWERED;
 	}
 	q->waiting[q->n_waiting++] = client_id;
-	if (frr_vty_busy(&q->vty))
-		return CONTROL_DEFERRED; /* joins the running round */
-	q->step = 0;
-	q->filtered = json_array();
-	if (send_step(a) != FRR_VTY_OK) {
-		/* bgpd not reachable: nothing to wait for */
-		q->n_waiting--;
-		json_decref(q->filtered);
-		q->filtered = NULL;
-		*reply = status_report_build(a);
-		return CONTROL_ANSWERED;
-	}
 	return CONTROL_DEFERRED;
+}
+
+bool status_query_refresh(struct agent *a)
+{
+	if (!join_round(a))
+		return false;
+	a->status.metrics_waiting = true;
+	return true;
 }

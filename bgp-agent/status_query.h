@@ -8,6 +8,7 @@
 #define BGP_AGENT_STATUS_QUERY_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ struct status_query {
 	size_t step;           /* 0: peers; then one per (peer, family) */
 	json_t *filtered;      /* FRR-refused routes of the running round */
 	json_t *last_filtered; /* of the last complete round */
+	bool metrics_waiting;  /* a scrape waits for this round (metrics_server) */
 };
 
 int status_query_init(struct status_query *q, struct event_loop *loop,
@@ -35,5 +37,8 @@ int status_query_init(struct status_query *q, struct event_loop *loop,
 void status_query_free(struct status_query *q);
 /* The `status` command: answers now (*reply) or later (CONTROL_DEFERRED). */
 enum control_result status_query_start(struct agent *a, uint64_t client_id, json_t **reply);
+/* For a scrape: runs (or joins) a round and tells a->metrics when it ends.
+ * false: no round can run now; answer with what is known. */
+bool status_query_refresh(struct agent *a);
 
 #endif

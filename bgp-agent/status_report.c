@@ -174,13 +174,13 @@ static json_t *frr_json(struct agent *a)
 
 	/* bgpd_silent_since: when a request to bgpd last went unanswered (0:
 	 * it answers); the rest of the report is then what the agent knew. */
-	return json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:s, s:I, s:I, s:I}", "state",
+	return json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:s, s:I, s:I, s:I, s:I}", "state",
 			 frr_apply_state_name(f->state), "version", a->frr_version, "bgpd_connected", a->rec.bgpd_up,
 			 "bgpd_answering", a->rec.bgpd_silent_since == 0, "bgpd_silent_since",
 			 (json_int_t)a->rec.bgpd_silent_since,
 			 "bgpd_pid", (json_int_t)frr_bgpd_pid(&a->cfg), "last_result", f->last_result,
 			 "since", (json_int_t)f->last_change, "reloads", (json_int_t)f->n_applied,
-			 "unchanged", (json_int_t)f->n_unchanged);
+			 "unchanged", (json_int_t)f->n_unchanged, "failed", (json_int_t)f->n_failed);
 }
 
 static json_t *sync_json(struct agent *a)
@@ -205,12 +205,13 @@ static json_t *agent_json(struct agent *a)
 
 	/* The namespace's counter: a wrong password is invisible to bgpd. */
 	tcp_md5_failures_read(&md5_failures);
-	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:I}", "version",
+	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:I}", "version",
 			 BGP_AGENT_VERSION, "pid", (int)getpid(), "node", a->cfg.node.name,
 			 "config", a->cfg.path, "started", (json_int_t)a->started,
 			 "asn", (json_int_t)a->cfg.node.asn, "table", (json_int_t)a->cfg.kernel.table,
 			 "protocol", (json_int_t)a->cfg.kernel.protocol, "last_reload",
-			 a->last_reload, "log_level", log_level_name(log_get_level()),
+			 a->last_reload, "reloads", (json_int_t)a->n_reloads,
+			 "log_level", log_level_name(log_get_level()),
 			 "tcp_md5_failures", (json_int_t)md5_failures);
 }
 
@@ -236,21 +237,50 @@ static void count_filtered(json_t *peers, const json_t *rejected)
 	}
 }
 
-json_t *status_report_build(struct agent *a)
+/* How many routes are in each set, for metrics (the lists can be long). The
+ * stale routes held back are part of the synced set, not desired ones. */
+static json_t *route_counts_json(struct agent *a)
+{
+	const struct route_sync_counts *c = &a->rec.last_counts;
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "learned", (json_int_t)a->rec.learned.n,
+			 "desired", (json_int_t)(c->desired - (c->held < c->desired ? c->held : 0)),
+			 "installed", (json_int_t)a->rec.actual.n, "rejected",
+			 (json_int_t)a->rec.rejected.n, "stale", (json_int_t)c->held, "failed",
+			 (json_int_t)c->failed);
+}
+
+/* Everything but the route lists; rejected is handed back for the caller. */
+static json_t *build_summary(struct agent *a, json_t **rejected)
 {
 	json_t *o = json_object();
-	json_t *peers, *rejected;
+	json_t *peers = peers_json(a);
 
+	*rejected = rejected_json(a);
+	count_filtered(peers, *rejected);
 	json_object_set_new(o, "agent", agent_json(a));
 	json_object_set_new(o, "frr", frr_json(a));
-	peers = peers_json(a);
-	rejected = rejected_json(a);
-	count_filtered(peers, rejected);
 	json_object_set_new(o, "peers", peers);
+	json_object_set_new(o, "routes", route_counts_json(a));
+	json_object_set_new(o, "sync", sync_json(a));
+	return o;
+}
+
+json_t *status_report_build_summary(struct agent *a)
+{
+	json_t *rejected, *o = build_summary(a, &rejected);
+
+	json_decref(rejected);
+	return o;
+}
+
+json_t *status_report_build(struct agent *a)
+{
+	json_t *rejected, *o = build_summary(a, &rejected);
+
 	json_object_set_new(o, "advertised", advertised_json(a));
 	json_object_set_new(o, "learned", route_set_json(&a->rec.learned));
 	json_object_set_new(o, "installed", route_set_json(&a->rec.actual));
 	json_object_set_new(o, "rejected", rejected);
-	json_object_set_new(o, "sync", sync_json(a));
 	return o;
 }

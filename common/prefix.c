@@ -46,6 +46,50 @@ static int parse_length(const char *s, int max, uint8_t *out)
 	return 0;
 }
 
+/* The address part of "A.B.C.D:PORT" / "[V6]:PORT" into buf; the port after it. */
+static const char *split_host_port(const char *s, char *buf, size_t len)
+{
+	const char *colon = strrchr(s, ':');
+	const char *start = s, *end = colon;
+
+	if (colon == NULL)
+		return NULL;
+	if (s[0] == '[') {
+		start = s + 1;
+		end = colon > s && colon[-1] == ']' ? colon - 1 : NULL;
+	} else if (memchr(s, ':', (size_t)(colon - s)) != NULL) {
+		return NULL; /* a bare IPv6 address: its port would be ambiguous */
+	}
+	if (end == NULL || end <= start || (size_t)(end - start) >= len)
+		return NULL;
+	memcpy(buf, start, (size_t)(end - start));
+	buf[end - start] = '\0';
+	return colon + 1;
+}
+
+int ip_port_parse(const char *s, struct ip_addr *out, uint16_t *port, char *err, size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN], dummy[8], *end;
+	const char *p = s != NULL ? split_host_port(s, host, sizeof(host)) : NULL;
+	long v;
+
+	memset(out, 0, sizeof(*out));
+	if (p == NULL || ip_addr_parse(host, out, dummy, sizeof(dummy)) != 0 ||
+	    (s[0] == '[') != (out->family == AF_INET6)) {
+		snprintf(err, errlen, "\"%s\" is not ADDRESS:PORT (\"10.0.0.1:9101\" or "
+			 "\"[fd00::1]:9101\")", s ? s : "");
+		return -1;
+	}
+	errno = 0;
+	v = *p >= '0' && *p <= '9' ? strtol(p, &end, 10) : -1;
+	if (v < 1 || v > 65535 || errno != 0 || *end != '\0') {
+		snprintf(err, errlen, "\"%s\": port must be 1-65535", s);
+		return -1;
+	}
+	*port = (uint16_t)v;
+	return 0;
+}
+
 int prefix_parse(const char *s, struct prefix *out, int flags, char *err, size_t errlen)
 {
 	char buf[PREFIX_STRLEN + 1];

@@ -33,6 +33,8 @@ enum prefix_parse_flags {
 /* Each returns 0 or -1 with a message in err (quoting the bad value). */
 int ip_addr_parse(const char *s, struct ip_addr *out, char *err, size_t errlen);
 int prefix_parse(const char *s, struct prefix *out, int flags, char *err, size_t errlen);
+/* A listening address: "A.B.C.D:PORT" or "[IPV6]:PORT", port 1-65535. */
+int ip_port_parse(const char *s, struct ip_addr *out, uint16_t *port, char *err, size_t errlen);
 
 size_t ip_addr_len(int family); /* 4 or 16 bytes */
 int ip_addr_bits(int family);   /* 32 or 128 */

@@ -121,12 +121,15 @@ check "Dockerfile's CNI copy source is an installed path" grep -q 'install -D -m
 check "DaemonSet installs the CNI from the path the Dockerfile creates" grep -q '/usr/lib/bgp-agent/cni/bgp-bridge' "$D/kubernetes/bgp-agent.yaml"
 check "Dockerfile is Debian 12 (bookworm)" grep -q '^FROM debian:bookworm' "$D/Dockerfile"
 
-# The Debian packages of every shared library the binaries need must be installed
-# in the runtime stage.
+# The Debian packages of every shared library the binaries link directly must be
+# installed in the runtime stage (apt brings the libraries those link).
 runtime_pkgs() {
 	local bin
 	for bin in "$AGENT" "$BUILD_DIR/bgp-bridge"; do
-		ldd "$bin" 2>/dev/null | awk '/=>/ {print $3}'
+		ldd "$bin" 2>/dev/null | awk -v needed="$(objdump -p "$bin" 2>/dev/null |
+			awk '$1 == "NEEDED" {print $2}')" '
+			BEGIN { n = split(needed, v, "\n"); for (i = 1; i <= n; i++) want[v[i]] = 1 }
+			/=>/ && ($1 in want) {print $3}'
 	done | sort -u | while read -r lib; do
 		dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null
 	done | cut -d: -f1 | sort -u | grep -v '^libc6$' |

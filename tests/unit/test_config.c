@@ -390,6 +390,14 @@ static const struct bad_case bad_cases[] = {
 	{ MINIMAL "log = {\n  level = \"loud\";\n};\n", 5, "log.level: unknown level \"loud\"" },
 	{ MINIMAL "control = {\n  socket = \"/run/bgp-agent/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\";\n};\n",
 	  5, "control.socket: " },
+	{ MINIMAL "metrics = {\n  listen = \"10.0.0.1\";\n};\n", 5,
+	  "metrics.listen: \"10.0.0.1\" is not ADDRESS:PORT" },
+	{ MINIMAL "metrics = {\n  listen = \"[fd00::1]:70000\";\n};\n", 5,
+	  "metrics.listen: \"[fd00::1]:70000\": port must be 1-65535" },
+	{ MINIMAL "metrics = {\n  listen = 9101;\n};\n", 5,
+	  "metrics.listen: expected a string in double quotes" },
+	{ MINIMAL "metrics = {\n  address = \"10.0.0.1:9101\";\n};\n", 5,
+	  "unknown key \"address\" in metrics" },
 };
 
 static void test_bad_cases(void **state)

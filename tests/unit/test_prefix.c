@@ -85,6 +85,28 @@ static void test_arith(void **state)
 	assert_true(prefix_cmp(&p, &q) < 0);
 }
 
+static void test_ip_port(void **state)
+{
+	static const char *const bad[] = { "", "10.0.0.1", "10.0.0.1:", "10.0.0.1:0",
+		"10.0.0.1:65536", "10.0.0.1:80x", ":80", "fd00::1:80", "[fd00::1]", "[10.0.0.1]:80",
+		"[fd00::1:80", "host:80", "10.0.0.1:-1", "[]:80" };
+	struct ip_addr a;
+	char err[128], buf[INET6_ADDRSTRLEN];
+	uint16_t port = 0;
+
+	(void)state;
+	assert_int_equal(ip_port_parse("10.1.2.3:9101", &a, &port, err, sizeof(err)), 0);
+	assert_string_equal(ip_addr_format(&a, buf, sizeof(buf)), "10.1.2.3");
+	assert_int_equal(port, 9101);
+	assert_int_equal(ip_port_parse("[fd00::1]:65535", &a, &port, err, sizeof(err)), 0);
+	assert_int_equal(a.family, AF_INET6);
+	assert_int_equal(port, 65535);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(ip_port_parse(bad[i], &a, &port, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, bad[i]));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -92,6 +114,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_arith),
+		cmocka_unit_test(test_ip_port),
 	};
 	return cmocka_run_group_tests_name("prefix", tests, NULL, NULL);
 }
