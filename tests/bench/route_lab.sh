@@ -139,14 +139,16 @@ record() {
 		FIG[$1:$n]+=" $(python3 -c "import sys; a, b = map(float, sys.argv[1:]); print('%.1f' % ((b - a) * 1000))" "$since" "${K[$n]}")"
 	done
 }
-# stats FIGURE TEXT: one figure line, min/median/max of each node and the ratio of medians.
+# stats FIGURE TEXT [TARGET]: one figure line, min/median/max of each node and
+# the ratio of medians.
 stats() {
-	python3 - "$2" "${FIG[$1:agent]}" "${FIG[$1:zebra]}" <<'PY'
+	python3 - "$2" "${FIG[$1:agent]}" "${FIG[$1:zebra]}" "${3:-}" <<'PY'
 import statistics as s, sys
 name, a, z = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+target = " (target: %s)" % sys.argv[4] if sys.argv[4] else ""
 f = lambda v: "%.1f / %.1f / %.1f ms" % (min(v), s.median(v), max(v))
 r = s.median(a) / s.median(z) if s.median(z) > 0 else float("nan")
-print("%s (%d runs, min / median / max): agent %s | zebra %s | ratio of medians %.2f" % (name, len(a), f(a), f(z), r))
+print("%s (%d runs, min / median / max): agent %s | zebra %s | ratio of medians %.2f%s" % (name, len(a), f(a), f(z), r, target))
 PY
 }
 # inj_cmd INJ CMD...: the command on the injector's bgpd (in router bgp, or
@@ -202,7 +204,7 @@ inj1_down() {
 phase_full() {
 	local r
 	for ((r = 1; r < ROUNDS; r++)); do inj1_down; inj1_up; done
-	stats full "$N prefixes, bgpd holds all -> all in the kernel"
+	stats full "$N prefixes, bgpd holds all -> all in the kernel" "ratio <= 0.6"
 	[ "$ROUNDS" -gt 1 ] && stats empty "$N prefixes withdrawn (inj1 shuts the sessions), command -> kernel empty"
 }
 phase_change() {
@@ -211,13 +213,18 @@ phase_change() {
 		# withdraw one, announce another; every second change puts the set back
 		gone=$(prefix $(( (i / 2) * 997 % N ))) fresh=11.254.$((i / 2)).0/24
 		[ $((i % 2)) = 1 ] && { t=$gone; gone=$fresh; fresh=$t; }
-		for n in $NODES; do counter $n chg change "$gone" "$fresh"; done
+		for n in $NODES; do counter $n chg change "$gone" "$fresh"; bgpd_poll $n chg prefix "$fresh" present; done
 		t=$(inj_cmd inj1 "no network $gone" "network $fresh")
 		finished chg
 		record chg "$t"
+		record chg_bgpd
+		for n in $NODES; do K[$n]=${B[$n]}; done
+		record chg_far "$t"
 		sleep 0.2
 	done
-	stats chg "one change with $N installed (withdraw one, announce one), inj1's command -> kernel"
+	stats chg "one change with $N installed (withdraw one, announce one), inj1's command -> kernel" "ratio <= 0.6"
+	stats chg_far "  of which inj1's command -> the node's bgpd has the new prefix"
+	stats chg_bgpd "  and the node's bgpd has it -> kernel has the change"
 }
 inj2_up() {
 	local n
@@ -237,34 +244,41 @@ phase_tor() {
 		record tor_cmd "$t"
 		inj2_up
 	done
-	stats tor "ToR down ($N routes ECMP over 2 ToRs), bgpd drops the session -> no kernel route via it"
+	stats tor "ToR down ($N routes ECMP over 2 ToRs), bgpd drops the session -> no kernel route via it" "agent <= 20 ms, not growing with routes"
 	stats tor_cmd "ToR down ($N routes), the ToR's shutdown command -> no kernel route via it"
 }
 
 # --- CPU and memory ----------------------------------------------------------------
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# cpu_over SECONDS NAME=PID...: "NAME X.XXX% (T ticks)" for each: CPU of one core.
+# cpu_over SECONDS NAME=PID...: "NAME X.XXX% (T ticks)" for each (CPU of one
+# core, /proc/PID/stat utime + stime), then the ratio of the 3rd to the 4th.
 cpu_over() {
-	local s=$1 p t0 t1; shift
+	local s=$1 p t0 t1 args=(); shift
 	declare -A c0
 	t0=$(now_ms)
 	for p in "$@"; do c0[$p]=$(ticks "${p#*=}"); done
 	sleep "$s"
 	t1=$(now_ms)
-	for p in "$@"; do
-		python3 -c "import sys; t = int(sys.argv[3]) - int(sys.argv[2]); print('%s %.3f%% (%d ticks)' % (sys.argv[1], t / $(getconf CLK_TCK) / (($t1 - $t0) / 1000) * 100, t), end='  ')" \
-			"${p%%=*}" "${c0[$p]}" "$(ticks "${p#*=}")"
-	done
-	echo
+	for p in "$@"; do args+=("${p%%=*}" $(( $(ticks "${p#*=}") - c0[$p] ))); done
+	python3 - "$(getconf CLK_TCK)" "$(( t1 - t0 ))" "${args[@]}" <<'PY'
+import sys
+hz, ms, a = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+names, ticks = a[0::2], [int(t) for t in a[1::2]]
+print("  ".join("%s %.3f%% (%d ticks)" % (n, t / hz / (ms / 1000) * 100, t) for n, t in zip(names, ticks)))
+r = "%.1f" % (ticks[2] / ticks[3]) if ticks[3] else "> %d (%s: 0 ticks, under 1/%d s)" % (ticks[2], names[3], hz)
+print("  ratio %s / %s: %s" % (names[2], names[3], r))
+PY
 }
+# The agent and zebra, then the two bgpds (cpu_over's ratio).
 pids() {
-	echo "agent=$(agent_pid agent) bgpd(agent-node)=$(cat "$(frr_dir agent)/bgpd.pid")" \
-		"bgpd(zebra-node)=$(cat "$(frr_dir zebra)/bgpd.pid") zebra(zebra-node)=$(cat "$(frr_dir zebra)/zebra.pid")"
+	echo "agent=$(agent_pid agent) zebra(zebra-node)=$(cat "$(frr_dir zebra)/zebra.pid")" \
+		"bgpd(agent-node)=$(cat "$(frr_dir agent)/bgpd.pid") bgpd(zebra-node)=$(cat "$(frr_dir zebra)/bgpd.pid")"
 }
 phase_idle() {
 	sleep 2
+	echo "idle CPU over $IDLE_S s, $N routes installed (targets: agent <= 0.1 %, bgpd ratio <= 2):"
 	# shellcheck disable=SC2046
-	echo "idle CPU over $IDLE_S s, $N routes installed: $(cpu_over "$IDLE_S" $(pids))"
+	cpu_over "$IDLE_S" $(pids) | sed 's/^/  /'
 }
 phase_flap() {
 	local flapper
@@ -275,12 +289,13 @@ phase_flap() {
 	python3 "$HERE/vty_poll.py" "$(frr_dir inj2)/bgpd.vty" flap 100 "$FLAP_S" "${CTX[@]}" -- $FLAP_PFX >"$WORK/flap" &
 	flapper=$!
 	track_pid $flapper
+	echo "flap: inj2 flaps 2 prefixes every 100 ms next to $N routes, CPU over $FLAP_S s (target: agent <= 3 %):"
 	# shellcheck disable=SC2046
-	echo "flap: inj2 flaps 2 prefixes every 100 ms next to $N routes, CPU over $FLAP_S s: $(cpu_over "$FLAP_S" $(pids))"
+	cpu_over "$FLAP_S" $(pids) | sed 's/^/  /'
 	wait $flapper
 }
 phase_rss() {
-	echo "agent memory with $N routes: $(grep -E 'VmRSS|VmHWM' "/proc/$(agent_pid agent)/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
+	echo "agent memory with $N routes (target at 100,000: RSS <= 40 MB): $(grep -E 'VmRSS|VmHWM' "/proc/$(agent_pid agent)/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
 }
 
 [ -x "$COUNT" ] || { echo "not ok - $COUNT missing (make bench builds it)"; exit 1; }
