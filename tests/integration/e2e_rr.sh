@@ -13,15 +13,24 @@ LAB=er$$
 need_root
 MODE=rr DUALSTACK=0 NODES=3
 on_cleanup lab_down
-FOLLOW_LIMIT_MS=2000  # measured ~65 ms (50 ms debounce); the rest is margin for a loaded machine
+FOLLOW_LIMIT_MS=2000  # measured 60-150 ms (50 ms debounce); the rest is margin for a loaded machine
 GR_RESTART_MS=5000    # graceful_restart.restart_time of the lab nodes (tests/lab/agent.conf.tmpl)
 
 route_of() { ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2"; }
 route_via() { route_of "$1" "$2" | grep -q "via $3 "; } # NODE PREFIX GATEWAY
-# ms_until SECONDS COMMAND...: prints how long until COMMAND succeeded; 1 on timeout.
+# ecmp_via NODE PREFIX GW1 GW2: the route has exactly these two next hops.
+ecmp_via() {
+	local r; r=$(route_of "$1" "$2")
+	[ "$(grep -c 'nexthop via' <<<"$r")" = 2 ] && grep -q "via $3 " <<<"$r" && grep -q "via $4 " <<<"$r"
+}
+# ms_until SECONDS COMMAND...: polls every 10 ms; prints how long until
+# COMMAND succeeded, or returns 1 on timeout.
 ms_until() {
-	local t; t=$(now_ms)
-	wait_until "$@" || return 1
+	local t end; t=$(now_ms); end=$((t + $1 * 1000)); shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(now_ms)" -ge "$end" ] && return 1
+		sleep 0.01
+	done
 	echo $(( $(now_ms) - t ))
 }
 
@@ -55,6 +64,14 @@ else
 fi
 check "node1's pod still reaches node2's over the new gateway" lab_ping node1-pod1 node2-pod1
 check "node3 (not changed) still via 192.168.1.1" route_via node3 "$(pod_cidr 2)" 192.168.1.1
+ip -n "$(ns node1)" route replace "$(rr_subnet 2)" nexthop via 192.168.1.1 nexthop via 192.168.1.254
+if dt=$(ms_until 10 ecmp_via node1 "$(pod_cidr 2)" 192.168.1.1 192.168.1.254); then
+	ok "node1's route to rack 2 made multipath: its pod route gets both gateways (ECMP)"
+	note "multipath resolution followed in $dt ms"
+else
+	not_ok "node1's route to rack 2 made multipath: its pod route gets both gateways (ECMP)"; lab_dump
+fi
+check "node1's pod reaches node2's over the two gateways" lab_ping node1-pod1 node2-pod1
 
 # --- a next hop that resolves nowhere usable ---------------------------------------
 # zebra counts a blackhole as resolving, so bgpd keeps the path valid and best;
@@ -68,7 +85,8 @@ check "next hop behind a blackhole: node1's route to node2's pods is removed" \
 	wait_until 10 sh -c "[ -z \"\$(ip -n $(ns node1) route show proto $LAB_PROTO exact $(pod_cidr 2))\" ]"
 check "status lists it as rejected: next hop 192.168.2.12 unresolved" wait_until 5 unresolved_in_status
 ip -n "$(ns node1)" route del blackhole 192.168.2.12/32
-check "blackhole gone: the route is back via 192.168.1.254" wait_until 10 route_via node1 "$(pod_cidr 2)" 192.168.1.254
+check "blackhole gone: the route is back via both gateways" \
+	wait_until 10 ecmp_via node1 "$(pod_cidr 2)" 192.168.1.1 192.168.1.254
 check "pods reach each other again (6 pings)" lab_all_pods_reach
 
 # --- a node leaves ------------------------------------------------------------------
