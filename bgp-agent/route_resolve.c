@@ -79,47 +79,79 @@ static bool needs_resolving(const struct nexthop *nh)
 	return nh->gw.family != 0 && nh->ifindex == 0 && nh->ifname[0] == '\0';
 }
 
-static int addr_qsort_cmp(const void *a, const void *b)
+/* Where a would go in the sorted in_use (its index when present). */
+static size_t in_use_lower_bound(const struct route_resolver *rs, const struct ip_addr *a)
 {
-	return ip_addr_cmp(a, b);
+	size_t lo = 0, hi = rs->n_in_use;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ip_addr_cmp(&rs->in_use[mid], a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-static int in_use_push(struct route_resolver *rs, const struct ip_addr *a)
+static int in_use_insert(struct route_resolver *rs, const struct ip_addr *a)
 {
+	size_t at = in_use_lower_bound(rs, a);
+
+	if (at < rs->n_in_use && ip_addr_equal(&rs->in_use[at], a))
+		return 0;
 	if (rs->n_in_use == rs->cap_in_use &&
 	    grow((void **)&rs->in_use, &rs->cap_in_use, sizeof(*rs->in_use)) < 0)
 		return -1;
-	rs->in_use[rs->n_in_use++] = *a;
+	memmove(&rs->in_use[at + 1], &rs->in_use[at], (rs->n_in_use - at) * sizeof(*rs->in_use));
+	rs->in_use[at] = *a;
+	rs->n_in_use++;
 	return 0;
 }
 
 /* The distinct bare next hops of desired, sorted: each is looked up once,
- * however many routes share it. */
+ * however many routes share it (a cluster has as many as it has nodes, so
+ * inserting in order costs less than sorting one entry per route). */
 static int collect_in_use(struct route_resolver *rs, const struct route_set *desired)
 {
-	size_t out = 0;
+	const struct ip_addr *last = NULL;
 
 	rs->n_in_use = 0;
-	for (size_t i = 0; i < desired->n; i++)
-		for (size_t k = 0; k < desired->routes[i].n_nh; k++)
-			if (needs_resolving(&desired->routes[i].nh[k]) &&
-			    in_use_push(rs, &desired->routes[i].nh[k].gw) < 0)
+	for (size_t i = 0; i < desired->n; i++) {
+		for (size_t k = 0; k < desired->routes[i].n_nh; k++) {
+			const struct nexthop *nh = &desired->routes[i].nh[k];
+
+			if (!needs_resolving(nh) || (last != NULL && ip_addr_equal(last, &nh->gw)))
+				continue;
+			if (in_use_insert(rs, &nh->gw) < 0)
 				return -1;
-	if (rs->n_in_use == 0)
-		return 0;
-	qsort(rs->in_use, rs->n_in_use, sizeof(*rs->in_use), addr_qsort_cmp);
-	for (size_t i = 1; i < rs->n_in_use; i++)
-		if (!ip_addr_equal(&rs->in_use[i], &rs->in_use[out]))
-			rs->in_use[++out] = rs->in_use[i];
-	rs->n_in_use = out + 1;
+			last = &nh->gw;
+		}
+	}
 	return 0;
 }
 
-static size_t in_use_index(const struct route_resolver *rs, const struct ip_addr *a)
-{
-	const struct ip_addr *p = bsearch(a, rs->in_use, rs->n_in_use, sizeof(*a), addr_qsort_cmp);
+/* Where one distinct next hop leads. */
+struct lookup {
+	const struct route *via; /* NULL: nowhere */
+	bool on_link;            /* via reaches it directly: the next hop stays */
+};
 
-	return (size_t)(p - rs->in_use);
+static bool all_on_link(const struct route *via)
+{
+	if (via == NULL || via->type != ROUTE_UNICAST || via->n_nh == 0)
+		return false;
+	for (size_t k = 0; k < via->n_nh; k++)
+		if (via->nh[k].gw.family != 0)
+			return false;
+	return true;
+}
+
+static const struct lookup *lookup_of(const struct route_resolver *rs, const struct lookup *lk,
+				      const struct ip_addr *gw)
+{
+	return &lk[in_use_lower_bound(rs, gw)];
 }
 
 /* Appends where bgp_nh leads through via; NULL, or why it leads nowhere. A
@@ -156,75 +188,96 @@ static void note_unresolved(const struct route *via, const struct nexthop *nh, c
 		snprintf(reason, len, "next hop %s unresolved: %s", gw, why);
 }
 
-/* One route in place; vias[i] is where in_use[i] leads. Returns how many
- * next hops led nowhere; reason names the first. */
-static size_t resolve_route(const struct route_resolver *rs, const struct route **vias,
-			    struct route *r, size_t max_nh, char *reason, size_t len)
+/* The common case, checked without copying: every next hop is on-link. */
+static bool stays_as_is(const struct route_resolver *rs, const struct lookup *lk,
+			const struct route *r)
 {
-	struct route in = *r;
+	if (r->type != ROUTE_UNICAST)
+		return true;
+	for (size_t k = 0; k < r->n_nh; k++)
+		if (needs_resolving(&r->nh[k]) && !lookup_of(rs, lk, &r->nh[k].gw)->on_link)
+			return false;
+	return true;
+}
+
+/* out = in with its next hops resolved. Returns how many next hops led
+ * nowhere; reason names the first. */
+static size_t resolve_route(const struct route_resolver *rs, const struct lookup *lk,
+			    const struct route *in, struct route *out, size_t max_nh,
+			    char *reason, size_t len)
+{
 	size_t lost = 0;
 
+	*out = *in;
+	out->n_nh = 0;
 	reason[0] = '\0';
-	r->n_nh = 0;
-	for (size_t k = 0; k < in.n_nh; k++) {
+	for (size_t k = 0; k < in->n_nh; k++) {
 		const struct route *via;
 		const char *why;
 
-		if (!needs_resolving(&in.nh[k])) {
-			if (r->n_nh < max_nh)
-				(void)route_add_nexthop(r, &in.nh[k]);
+		if (!needs_resolving(&in->nh[k])) {
+			if (out->n_nh < max_nh)
+				(void)route_add_nexthop(out, &in->nh[k]);
 			continue;
 		}
-		via = vias[in_use_index(rs, &in.nh[k].gw)];
-		if ((why = follow(via, &in.nh[k], r, max_nh)) != NULL) {
-			note_unresolved(via, &in.nh[k], why, reason, len);
+		via = lookup_of(rs, lk, &in->nh[k].gw)->via;
+		if ((why = follow(via, &in->nh[k], out, max_nh)) != NULL) {
+			note_unresolved(via, &in->nh[k], why, reason, len);
 			lost++;
 		}
 	}
-	route_canonicalize(r);
+	route_canonicalize(out);
 	return lost;
 }
 
-/* Keeps or drops desired->routes[i] after resolving; *kept is where it goes. */
-static int resolve_one(struct route_resolver *rs, const struct route **vias,
+/* Keeps (at *kept) or drops desired->routes[i] after resolving it. */
+static int resolve_one(const struct route_resolver *rs, const struct lookup *lk,
 		       struct route_set *desired, size_t i, size_t *kept,
 		       struct rejected_set *rejected, size_t max_nh)
 {
-	struct route before = desired->routes[i], *r = &desired->routes[i];
+	const struct route *r = &desired->routes[i];
 	char reason[IMPORT_REASON_MAX], partial[IMPORT_REASON_MAX + 32];
-	size_t lost = 0;
+	struct route out;
+	size_t lost;
 
-	if (r->type == ROUTE_UNICAST)
-		lost = resolve_route(rs, vias, r, max_nh, reason, sizeof(reason));
-	if (lost > 0 && r->n_nh > 0)
+	if (stays_as_is(rs, lk, r)) {
+		if (*kept != i)
+			desired->routes[*kept] = *r;
+		(*kept)++;
+		return 0;
+	}
+	lost = resolve_route(rs, lk, r, &out, max_nh, reason, sizeof(reason));
+	if (lost > 0 && out.n_nh > 0)
 		snprintf(partial, sizeof(partial), "%zu next hop(s) dropped: %s", lost, reason);
 	if (lost > 0 && rejected != NULL &&
-	    rejected_set_add(rejected, &before, r->n_nh > 0 ? partial : reason) < 0)
+	    rejected_set_add(rejected, r, out.n_nh > 0 ? partial : reason) < 0)
 		return -1;
-	if (r->type != ROUTE_UNICAST || r->n_nh > 0)
-		desired->routes[(*kept)++] = *r;
+	if (out.n_nh > 0)
+		desired->routes[(*kept)++] = out;
 	return 0;
 }
 
 int route_resolve_set(struct route_resolver *rs, struct route_set *desired,
 		      struct rejected_set *rejected, size_t max_nh)
 {
-	const struct route **vias;
+	struct lookup *lk;
 	size_t kept = 0;
 	int rc = 0;
 
 	if (collect_in_use(rs, desired) < 0)
 		return -1;
-	vias = calloc(rs->n_in_use ? rs->n_in_use : 1, sizeof(*vias));
-	if (vias == NULL)
+	lk = calloc(rs->n_in_use ? rs->n_in_use : 1, sizeof(*lk));
+	if (lk == NULL)
 		return -1;
-	for (size_t i = 0; i < rs->n_in_use; i++)
-		vias[i] = route_resolver_lookup(rs, &rs->in_use[i]);
+	for (size_t i = 0; i < rs->n_in_use; i++) {
+		lk[i].via = route_resolver_lookup(rs, &rs->in_use[i]);
+		lk[i].on_link = all_on_link(lk[i].via);
+	}
 	for (size_t i = 0; i < desired->n && rc == 0; i++)
-		rc = resolve_one(rs, vias, desired, i, &kept, rejected, max_nh);
+		rc = resolve_one(rs, lk, desired, i, &kept, rejected, max_nh);
 	if (rc == 0)
 		desired->n = kept;
-	free(vias);
+	free(lk);
 	return rc;
 }
 
