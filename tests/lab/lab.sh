@@ -181,7 +181,14 @@ lab_tor_up() {
 # lab_fabric_tor_up T: ToR T of the fabric rack (zebra installs its routes).
 lab_fabric_tor_up() {
 	render "$LAB_DIR/fabric-tor-frr.conf.tmpl" TOR="$1" >"$LAB_STATE/tor$1-frr.conf"
-	lab_ns_add "tor$1" && frr_start "tor$1" "$LAB_STATE/tor$1-frr.conf" 2>>"$LAB_STATE/frr-start.log"
+	lab_ns_add "tor$1" && lab_fabric_tor_start "$1"
+}
+# lab_fabric_tor_start T: ToR T's FRR. zebra -K 30 (what the ToR's FRR
+# "daemons" file should say): a restarted zebra keeps the routes it finds in
+# the kernel for 30 s instead of deleting them at once, so the ToR forwards
+# while its bgpd relearns them (preserve-fw-state in the ToR config).
+lab_fabric_tor_start() {
+	ZEBRA_ARGS="-K 30" frr_start "tor$1" "$LAB_STATE/tor$1-frr.conf" 2>>"$LAB_STATE/frr-start.log"
 }
 # lab_fabric_uplinks N: node N's /31 to each ToR (node side "up-torT", ToR
 # side "nodeN") and its node address on lo.
@@ -193,6 +200,8 @@ lab_fabric_uplinks() {
 		ip -n "$(ns "tor$t")" addr add "$(fabric_tor_addr "$t" "$n")/31" dev "node$n"
 	done
 	ip -n "$(ns "node$n")" addr add "$(node_addr "$n")/32" dev lo
+	# ECMP by flow (addresses and ports), as data-centre hosts hash.
+	nsx "node$n" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
 }
 lab_node_up() { # N
 	local n=$1 name=node$1 st=$LAB_STATE/node$1

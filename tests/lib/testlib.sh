@@ -110,8 +110,9 @@ frr_start() {
 	: > "/etc/frr/$n/vtysh.conf"
 	cp "$conf" "/etc/frr/$n/frr.conf"
 	chown -R frr:frr "$d" "/etc/frr/$n"
+	# shellcheck disable=SC2086 # ZEBRA_ARGS: extra zebra options, word-split
 	ip netns exec "$n" /usr/lib/frr/zebra -d -N "$n" -f "/etc/frr/$n/frr.conf" \
-		-i "$d/zebra.pid" --log file:"$d/zebra.log" || return 1
+		-i "$d/zebra.pid" --log file:"$d/zebra.log" ${ZEBRA_ARGS:-} || return 1
 	wait_until 10 test -S "$d/zserv.api" || return 1
 	# bfdd gets the defaults line and its own block: reading the whole file it
 	# would leave config mode at the `exit` of the first block it does not know

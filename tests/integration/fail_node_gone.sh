@@ -1,0 +1,16 @@
+#!/bin/bash
+# Failure test, fabric lab (tests/lab/fabric_failures.sh) with a probe flow
+# between node1-pod1 and node2-pod1 both ways. node3 is gone: both its links
+# down. node1 and node2 drop node3's pod CIDR (within hold + GR restart time);
+# the probe between node1 and node2 loses nothing.
+# timeout: 120
+LAB=ff$$
+. "$(dirname "$0")/../lib/testlib.sh"
+. "$REPO/tests/lab/lab.sh"
+. "$REPO/tests/lib/probe.sh"
+. "$REPO/tests/lab/fabric_failures.sh"
+need_root
+MODE=fabric DUALSTACK=0
+on_cleanup lab_down
+failure_test node-gone
+finish
