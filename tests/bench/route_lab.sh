@@ -174,7 +174,8 @@ lab_start() {
 	frr_start inj1 "$(inj_conf inj1 $INJ1 "$N")" 2>>"$WORK/frr.err" || return 1
 	frr_start inj2 "$(inj_conf inj2 $INJ2 "$inj2_n")" 2>>"$WORK/frr.err" || return 1
 	frr_start zebra "$(zebra_conf)" 2>>"$WORK/frr.err" || return 1
-	frr_start agent "$(frr_bootstrap agent)" -n 2>>"$WORK/frr.err" || return 1
+	# bgpd as the agent runs it everywhere (testlib's AGENT_BGPD once it is there)
+	frr_start agent "$(frr_bootstrap agent)" "${AGENT_BGPD[@]:--n}" 2>>"$WORK/frr.err" || return 1
 	agent_bench_conf
 	agent_start agent
 	wait_until 60 sh -c "ip netns exec $(ns agent) vtysh -N $(ns agent) -c 'show bgp summary' | grep -q $INJ2" ||
