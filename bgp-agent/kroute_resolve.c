@@ -44,6 +44,7 @@ void kroute_resolve_close(struct kroute_resolve *kres)
 void kroute_resolve_invalidate(struct kroute_resolve *kres)
 {
 	kres->stale = true;
+	route_resolver_forget(&kres->rs);
 }
 
 bool kroute_resolve_route_changed(void *arg, const struct prefix *dst)

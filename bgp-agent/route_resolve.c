@@ -110,14 +110,13 @@ static int in_use_insert(struct route_resolver *rs, const struct ip_addr *a)
 	return 0;
 }
 
-/* The distinct bare next hops of desired, sorted: each is looked up once,
- * however many routes share it (a cluster has as many as it has nodes, so
- * inserting in order costs less than sorting one entry per route). */
+/* Adds the distinct bare next hops of desired to in_use (sorted): each is
+ * looked up once, however many routes share it (a cluster has as many as it
+ * has nodes, so inserting in order costs less than sorting one per route). */
 static int collect_in_use(struct route_resolver *rs, const struct route_set *desired)
 {
 	const struct ip_addr *last = NULL;
 
-	rs->n_in_use = 0;
 	for (size_t i = 0; i < desired->n; i++) {
 		for (size_t k = 0; k < desired->routes[i].n_nh; k++) {
 			const struct nexthop *nh = &desired->routes[i].nh[k];
@@ -279,6 +278,11 @@ int route_resolve_set(struct route_resolver *rs, struct route_set *desired,
 		desired->n = kept;
 	free(lk);
 	return rc;
+}
+
+void route_resolver_forget(struct route_resolver *rs)
+{
+	rs->n_in_use = 0;
 }
 
 bool route_resolver_covers(const struct route_resolver *rs, const struct prefix *p)

@@ -28,7 +28,7 @@ struct route_resolver {
 	uint8_t own_protocol;
 	struct resolve_route *table; /* routes of other owners, in no order */
 	size_t n, cap;
-	struct ip_addr *in_use; /* distinct BGP next hops of the last resolve, sorted */
+	struct ip_addr *in_use; /* distinct BGP next hops watched since the last forget, sorted */
 	size_t n_in_use, cap_in_use;
 };
 
@@ -44,16 +44,20 @@ int route_resolver_add(struct route_resolver *rs, const struct route *r, uint8_t
  * as such: a next hop behind it is not reachable. */
 const struct route *route_resolver_lookup(const struct route_resolver *rs,
 					  const struct ip_addr *a);
-/* Resolves every unicast route of desired in place (anchors and routes whose
+/* Resolves every unicast route of desired (the whole set or some prefixes of
+ * it) in place (anchors and routes whose
  * next hops name an interface are left as they are): next hops are replaced
  * by those of the resolving routes, at most max_nh per route. A route with no
  * resolvable next hop is removed and added to rejected (may be NULL) with
  * the reason; one that lost some of its next hops is kept and also listed.
- * desired stays sorted. Remembers the distinct next hops for
+ * desired stays sorted. Adds its distinct next hops to those watched by
  * route_resolver_covers(). 0, or -1 on ENOMEM (desired is then unusable). */
 int route_resolve_set(struct route_resolver *rs, struct route_set *desired,
 		      struct rejected_set *rejected, size_t max_nh);
-/* True when p contains a BGP next hop of the last resolve: a change of a
+/* Forgets the watched next hops (of routes that may be gone): the next
+ * resolve must be over the whole desired set. */
+void route_resolver_forget(struct route_resolver *rs);
+/* True when p contains a BGP next hop watched since the last forget: a change of a
  * route for p may change where that next hop leads. */
 bool route_resolver_covers(const struct route_resolver *rs, const struct prefix *p);
 

@@ -241,6 +241,28 @@ static void test_set_and_covers(void **state)
 	route_resolver_free(&rs);
 }
 
+/* A resolve of some prefixes only (an incremental sync) keeps watching the
+ * next hops of the others; forget() drops them before a whole-set resolve. */
+static void test_scoped_resolve_keeps_watching(void **state)
+{
+	struct fixture *f = *state;
+	struct prefix rack2, far;
+	char err[64];
+
+	assert_int_equal(prefix_parse("192.168.2.0/24", &rack2, PREFIX_STRICT, err, sizeof(err)), 0);
+	assert_int_equal(prefix_parse("10.0.0.0/8", &far, PREFIX_STRICT, err, sizeof(err)), 0);
+	resolve1(f, "10.244.5.0/24 via 192.168.2.11", 8);
+	resolve1(f, "10.244.7.0/24 via 10.1.2.3", 8);
+	assert_true(route_resolver_covers(&f->rs, &rack2));
+	assert_true(route_resolver_covers(&f->rs, &far));
+	resolve1(f, "10.244.5.0/24 via 192.168.2.11", 8); /* no duplicate */
+	assert_int_equal(f->rs.n_in_use, 2);
+	route_resolver_forget(&f->rs);
+	resolve1(f, "10.244.7.0/24 via 10.1.2.3", 8);
+	assert_false(route_resolver_covers(&f->rs, &rack2));
+	assert_true(route_resolver_covers(&f->rs, &far));
+}
+
 static void test_ipv6(void **state)
 {
 	struct fixture *f = *state;
@@ -265,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_anchors_and_unnumbered_untouched, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_set_and_covers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scoped_resolve_keeps_watching, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6, setup, teardown),
 	};
 
