@@ -230,7 +230,7 @@ void status_print_text(const json_t *st, FILE *out)
 	print_advertised(st, out);
 	print_routes(st, "learned", "Learned from BGP", out);
 	print_routes(st, "installed", "Installed in the kernel", out);
-	print_routes(st, "rejected", "Rejected by import policy", out);
+	print_routes(st, "rejected", "Rejected (import policy, unresolved next hops)", out);
 }
 
 int status_print_json(const json_t *st, FILE *out)

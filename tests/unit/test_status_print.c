@@ -65,7 +65,7 @@ static void test_text_tables_aligned(void **state)
 	assert_non_null(strstr(text, "10.244.1.0/24  unreachable"));
 	assert_non_null(strstr(text, "0.0.0.0/0  via 192.168.1.1  frr (tor1)  0.0.0.0/0 is a default route"));
 	assert_non_null(strstr(text, "since start +3 ~0 -1, 0 failed; last sync never,"));
-	assert_non_null(strstr(text, "Rejected by import policy (1):"));
+	assert_non_null(strstr(text, "Rejected (import policy, unresolved next hops) (1):"));
 	free(text);
 }
 
