@@ -20,7 +20,7 @@ struct agent {
 	struct agent_config cfg;
 	struct event_loop *loop;
 	struct frr_apply frr;
-	struct reconciler rec;
+	struct reconciler *rec;      /* opaque: reconcile.h */
 	struct control_server ctl;
 	struct status_query status;
 	struct metrics_server *metrics; /* NULL: metrics.listen is off */

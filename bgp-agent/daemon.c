@@ -76,10 +76,10 @@ static void reload_config(struct agent *a)
 	config_free(&a->cfg);
 	a->cfg = next; /* in place: the parts hold &a->cfg */
 	apply_log_config(&a->cfg, a->verbose);
-	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
-	a->rec.kernel_dirty = true; /* node setup may have added anchors */
+	node_setup_all(&a->cfg, reconcile_kroute(a->rec), reconcile_installed(a->rec));
+	reconcile_kernel_changed(a->rec); /* node setup may have added anchors */
 	frr_apply_config_changed(&a->frr);
-	reconcile_config_changed(&a->rec);
+	reconcile_config_changed(a->rec);
 	a->n_reloads++;
 	snprintf(a->last_reload, sizeof(a->last_reload), "applied at %lld",
 		 (long long)time(NULL));
@@ -150,12 +150,11 @@ static int start_parts(struct agent *a)
 		return -1;
 	/* Routes first: the anchors must exist before FRR is configured, or
 	 * import-check would hold back the node's own pod CIDR. */
-	if (reconcile_init(&a->rec, a->loop, &a->cfg) != 0)
+	a->rec = reconcile_open(a->loop, &a->cfg, on_bgpd_changed, a);
+	if (a->rec == NULL)
 		return -1;
-	a->rec.bgpd_changed = on_bgpd_changed;
-	a->rec.bgpd_changed_arg = a;
-	node_setup_all(&a->cfg, reconcile_kroute(&a->rec), &a->rec.actual);
-	a->rec.kernel_dirty = true; /* node setup may have added anchors */
+	node_setup_all(&a->cfg, reconcile_kroute(a->rec), reconcile_installed(a->rec));
+	reconcile_kernel_changed(a->rec); /* node setup may have added anchors */
 	if (frr_apply_init(&a->frr, a->loop, &a->cfg) != 0 ||
 	    status_query_init(&a->status, a->loop, &a->cfg) != 0 ||
 	    frr_version_query_init(&a->version_query, a->loop, &a->cfg, a->frr_version,
@@ -174,7 +173,8 @@ static void stop_parts(struct agent *a)
 	status_query_free(&a->status);
 	frr_version_query_free(&a->version_query);
 	frr_apply_free(&a->frr);
-	reconcile_free(&a->rec);
+	reconcile_close(a->rec);
+	a->rec = NULL;
 	if (a->signal_fd >= 0) {
 		event_loop_del(a->loop, a->signal_fd);
 		close(a->signal_fd);

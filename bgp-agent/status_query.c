@@ -4,6 +4,7 @@
 
 #include "agent_state.h"
 #include "frr_filtered.h"
+#include "frr_learn.h"
 #include "log.h"
 #include "metrics_server.h"
 
@@ -42,7 +43,7 @@ static int send_step(struct agent *a)
 
 		if (peer >= a->cfg.n_peers)
 			return 1; /* round complete */
-		if (!reconcile_af_in_use(&a->rec, af))
+		if (!frr_learn_af_in_use(&a->cfg, af))
 			continue;
 		config_peer_id(&a->cfg.peers[peer], id, sizeof(id));
 		snprintf(cmd, sizeof(cmd), FRR_FILTERED_CMD_FMT, af_name[af], id);
@@ -81,7 +82,7 @@ static void take_reply(struct agent *a, const struct frr_reply *reply)
 	struct status_query *q = &a->status;
 
 	if (q->step == 0) {
-		reconcile_peers_update(&a->rec, reply);
+		reconcile_peers_update(a->rec, reply);
 		return;
 	}
 	status_report_add_filtered(a, a->cfg.peers[(q->step - 1) / BGP_AF_COUNT].name, reply,
@@ -93,7 +94,7 @@ static void on_reply(void *arg, int rc, struct frr_reply *reply)
 	struct agent *a = arg;
 	int next;
 
-	reconcile_bgpd_outcome(&a->rec, rc, STATUS_VTY_MS);
+	reconcile_bgpd_outcome(a->rec, rc, STATUS_VTY_MS);
 	if (rc != FRR_VTY_OK) {
 		log_debug("status: bgpd: %s; answering with what is known", frr_vty_strerror(rc));
 		round_done(a, false);
@@ -112,7 +113,7 @@ static bool join_round(struct agent *a)
 {
 	struct status_query *q = &a->status;
 
-	if (a->rec.bgpd_silent_since != 0)
+	if (reconcile_bgpd_silent_since(a->rec) != 0)
 		return false;
 	if (frr_vty_busy(&q->vty))
 		return true;

@@ -79,7 +79,7 @@ void status_report_add_filtered(struct agent *a, const char *peer_name,
 
 static json_t *rejected_json(struct agent *a)
 {
-	const struct rejected_set *s = &a->rec.rejected;
+	const struct rejected_set *s = reconcile_rejected(a->rec);
 	json_t *arr = json_array(), *r;
 	size_t i;
 
@@ -145,7 +145,7 @@ static json_t *peers_json(struct agent *a)
 	for (size_t i = 0; i < a->cfg.n_peers; i++) {
 		config_peer_id(&a->cfg.peers[i], key, sizeof(key));
 		json_array_append_new(arr, peer_json(&a->cfg.peers[i],
-						     bgp_peers_find(&a->rec.peers, key)));
+						     bgp_peers_find(reconcile_peers(a->rec), key)));
 	}
 	return arr;
 }
@@ -159,7 +159,7 @@ static json_t *advertised_json(struct agent *a)
 
 	for (size_t i = 0; i < a->cfg.node.n_pod_cidrs; i++) {
 		const struct prefix *p = &a->cfg.node.pod_cidrs[i];
-		const struct route *k = route_set_find(&a->rec.actual, p);
+		const struct route *k = route_set_find(reconcile_installed(a->rec), p);
 
 		json_array_append_new(arr, json_pack("{s:s, s:b}", "prefix",
 						     prefix_format(p, buf, sizeof(buf)), "anchor",
@@ -171,30 +171,33 @@ static json_t *advertised_json(struct agent *a)
 static json_t *frr_json(struct agent *a)
 {
 	const struct frr_apply *f = &a->frr;
+	struct reconcile_status rs;
 
+	reconcile_get_status(a->rec, &rs);
 	/* bgpd_silent_since: when a request to bgpd last went unanswered (0:
 	 * it answers); the rest of the report is then what the agent knew. */
-	return json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:s, s:I, s:I, s:I, s:I}", "state",
-			 frr_apply_state_name(f->state), "version", a->frr_version, "bgpd_connected", a->rec.bgpd_up,
-			 "bgpd_answering", a->rec.bgpd_silent_since == 0, "bgpd_silent_since",
-			 (json_int_t)a->rec.bgpd_silent_since,
+	return json_pack("{s:s, s:s, s:b, s:b, s:I, s:I, s:s, s:I, s:I, s:I}", "state",
+			 frr_apply_state_name(f->state), "version", a->frr_version, "bgpd_connected", rs.bgpd_up,
+			 "bgpd_answering", rs.bgpd_silent_since == 0, "bgpd_silent_since",
+			 (json_int_t)rs.bgpd_silent_since,
 			 "bgpd_pid", (json_int_t)frr_bgpd_pid(&a->cfg), "last_result", f->last_result,
 			 "since", (json_int_t)f->last_change, "reloads", (json_int_t)f->n_applied,
-			 "unchanged", (json_int_t)f->n_unchanged, "failed", (json_int_t)f->n_failed);
+			 "unchanged", (json_int_t)f->n_unchanged);
 }
 
 static json_t *sync_json(struct agent *a)
 {
-	const struct reconciler *r = &a->rec;
-	const struct route_sync_counts *c = &r->last_counts, *t = &r->total_counts;
+	struct reconcile_status rs;
+	const struct route_sync_counts *c = &rs.last_counts, *t = &rs.total_counts;
 
+	reconcile_get_status(a->rec, &rs);
 	return json_pack("{s:I, s:I, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}}",
-			 "last_sync", (json_int_t)r->last_sync, "duration_ms",
-			 (json_int_t)r->last_sync_ms, "stale_sweep_allowed", r->sweep_allowed,
-			 "stale_sweep", r->sweep_reason, "added", (json_int_t)c->added, "replaced",
+			 "last_sync", (json_int_t)rs.last_sync, "duration_ms",
+			 (json_int_t)rs.last_sync_ms, "stale_sweep_allowed", rs.sweep_allowed,
+			 "stale_sweep", rs.sweep_reason, "added", (json_int_t)c->added, "replaced",
 			 (json_int_t)c->replaced, "deleted", (json_int_t)c->deleted, "failed",
 			 (json_int_t)c->failed, "held", (json_int_t)c->held, "fetches",
-			 (json_int_t)r->n_fetches, "syncs", (json_int_t)r->n_syncs, "since_start",
+			 (json_int_t)rs.n_fetches, "syncs", (json_int_t)rs.n_syncs, "since_start",
 			 "added", (json_int_t)t->added, "replaced", (json_int_t)t->replaced,
 			 "deleted", (json_int_t)t->deleted, "failed", (json_int_t)t->failed);
 }
@@ -241,12 +244,15 @@ static void count_filtered(json_t *peers, const json_t *rejected)
  * stale routes held back are part of the synced set, not desired ones. */
 static json_t *route_counts_json(struct agent *a)
 {
-	const struct route_sync_counts *c = &a->rec.last_counts;
+	struct reconcile_status rs;
+	const struct route_sync_counts *c = &rs.last_counts;
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "learned", (json_int_t)a->rec.learned.n,
+	reconcile_get_status(a->rec, &rs);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "learned",
+			 (json_int_t)reconcile_learned(a->rec)->n,
 			 "desired", (json_int_t)(c->desired - (c->held < c->desired ? c->held : 0)),
-			 "installed", (json_int_t)a->rec.actual.n, "rejected",
-			 (json_int_t)a->rec.rejected.n, "stale", (json_int_t)c->held, "failed",
+			 "installed", (json_int_t)reconcile_installed(a->rec)->n, "rejected",
+			 (json_int_t)reconcile_rejected(a->rec)->n, "stale", (json_int_t)c->held, "failed",
 			 (json_int_t)c->failed);
 }
 
@@ -279,8 +285,8 @@ json_t *status_report_build(struct agent *a)
 	json_t *rejected, *o = build_summary(a, &rejected);
 
 	json_object_set_new(o, "advertised", advertised_json(a));
-	json_object_set_new(o, "learned", route_set_json(&a->rec.learned));
-	json_object_set_new(o, "installed", route_set_json(&a->rec.actual));
+	json_object_set_new(o, "learned", route_set_json(reconcile_learned(a->rec)));
+	json_object_set_new(o, "installed", route_set_json(reconcile_installed(a->rec)));
 	json_object_set_new(o, "rejected", rejected);
 	return o;
 }
