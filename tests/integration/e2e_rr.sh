@@ -3,7 +3,8 @@
 # route reflectors, three nodes (node1 and node3 in rack 1, node2 in rack 2).
 # A pod CIDR of the other rack is reflected with the owning node as next hop,
 # which is not on-link: the agent installs it via the router (recursive next
-# hop), follows when the node's route to the other rack changes, refuses it
+# hop) and writes it once, adopts it unchanged when the agent restarts, follows when the
+# the node's route to the other rack changes (also to a multipath one), refuses it
 # (status says why) when the next hop leads into a blackhole, and withdraws a
 # node that leaves everywhere.
 # timeout: 90
@@ -52,6 +53,24 @@ check "node1 -> node2's pods (other rack) via the router 192.168.1.1" route_via 
 check "node2 -> node1's pods (other rack) via the router 192.168.2.1" route_via node2 "$(pod_cidr 1)" 192.168.2.1
 check "node1 -> node3's pods (same rack) directly via 192.168.1.13" route_via node1 "$(pod_cidr 3)" 192.168.1.13
 check "every pod reaches every other pod across both racks (3 pods, 6 pings)" lab_all_pods_reach
+status_json() { "$BUILD_DIR/bgp-agent" status --json -c "$LAB_STATE/$1/agent.conf"; }
+# The resolved route must compare equal to what the kernel reports back, or
+# every sync would rewrite it.
+check_eq "node1 wrote its routes once: none replaced since start" \
+	"$(status_json node1 | jq '.sync.since_start.replaced')" 0
+
+# --- the agent restarts: the recursive routes are adopted, not rewritten --------
+mon=$LAB_STATE/node1-monitor.log
+ip -n "$(ns node1)" monitor route >"$mon" 2>&1 &
+mon_pid=$!
+track_pid "$mon_pid"
+lab_agent_stop node1
+lab_agent_start node1
+synced() { [ "$(status_json node1 | jq '.sync.syncs')" -ge 2 ]; }
+check "node1's agent restarted and synced twice" wait_until 20 synced
+check "ip monitor route ran throughout" kill "$mon_pid"
+check_eq "... without touching a route of the kernel (ip monitor route saw nothing)" "$(grep -c 10.244 "$mon")" 0
+check "node1 -> node2's pods still via the router" route_via node1 "$(pod_cidr 2)" 192.168.1.1
 
 # --- the resolving route changes -----------------------------------------------
 ip -n "$(ns node1)" route replace "$(rr_subnet 2)" via 192.168.1.254
