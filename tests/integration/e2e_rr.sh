@@ -3,10 +3,10 @@
 # route reflectors, three nodes (node1 and node3 in rack 1, node2 in rack 2).
 # A pod CIDR of the other rack is reflected with the owning node as next hop,
 # which is not on-link: the agent installs it via the router (recursive next
-# hop) and writes it once, adopts it unchanged when the agent restarts, follows when the
-# the node's route to the other rack changes (also to a multipath one), refuses it
-# (status says why) when the next hop leads into a blackhole, and withdraws a
-# node that leaves everywhere.
+# hop) and writes it once; a restarted agent adopts it unchanged; it follows
+# when the node's route to the other rack changes (also to a multipath one);
+# it is refused (status says why) when the next hop leads into a blackhole;
+# and a node that leaves is withdrawn everywhere.
 # timeout: 90
 LAB=er$$
 . "$(dirname "$0")/../lib/testlib.sh"
