@@ -6,7 +6,7 @@
 # hop) and writes it once; a restarted agent adopts it unchanged; it follows
 # when the node's route to the other rack changes (also to a multipath one);
 # it is refused (status says why) when the next hop leads into a blackhole;
-# and a node that leaves is withdrawn everywhere.
+# and a node that leaves (FRR stopped, link cut) is withdrawn everywhere.
 # timeout: 90
 LAB=er$$
 . "$(dirname "$0")/../lib/testlib.sh"
@@ -15,6 +15,7 @@ need_root
 MODE=rr DUALSTACK=0 NODES=3
 on_cleanup lab_down
 FOLLOW_LIMIT_MS=2000  # measured 60-150 ms (50 ms debounce); the rest is margin for a loaded machine
+HOLD_MS=9000          # peer_entry's hold_time (tests/lab/lab.sh)
 GR_RESTART_MS=5000    # graceful_restart.restart_time of the lab nodes (tests/lab/agent.conf.tmpl)
 
 route_of() { ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2"; }
@@ -123,5 +124,20 @@ else
 	not_ok "node2's FRR stopped: both reflectors, node1 and node3 withdrew its pod CIDR"; lab_dump
 fi
 check "node1 and node3 still reach each other's pods" lab_ping node1-pod1 node3-pod1
+
+# --- a node's link goes down ---------------------------------------------------
+gone3() {
+	local h
+	[ -z "$(route_of node1 "$(pod_cidr 3)")" ] || return 1
+	for h in $(lab_tors); do vty "$h" "show bgp ipv4 unicast $(pod_cidr 3)" | grep -q 'Network not in table' || return 1; done
+}
+ip -n "$(ns lan)" link set p-node3 down
+if dt=$(ms_until 30 gone3); then
+	ok "node3's link cut: both reflectors and node1 withdrew its pod CIDR"
+	note "node3 gone: withdrawn $dt ms after its link was cut (hold time ${HOLD_MS} ms, GR restart time ${GR_RESTART_MS} ms)"
+	check "... within hold time + GR restart time + 3 s" test "$dt" -le $((HOLD_MS + GR_RESTART_MS + 3000))
+else
+	not_ok "node3's link cut: both reflectors and node1 withdrew its pod CIDR"; lab_dump
+fi
 check "agents stop on SIGTERM with no sanitizer report in their logs" lab_agents_clean
 finish
