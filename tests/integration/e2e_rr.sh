@@ -8,7 +8,7 @@
 # it is refused (status says why) when the next hop leads into a blackhole;
 # and a node that leaves (FRR stopped, link cut) is withdrawn everywhere.
 # timeout: 90
-LAB=er$$
+LAB=rf$$
 . "$(dirname "$0")/../lib/testlib.sh"
 . "$REPO/tests/lab/lab.sh"
 need_root
