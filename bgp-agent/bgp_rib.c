@@ -1,4 +1,6 @@
-/* bgpd's `show bgp <afi> unicast json` -> routes (best + multipath next hops).
+/* bgpd's `show bgp <afi> unicast json` and `show bgp <afi> unicast PREFIX
+ * json` -> routes (best + multipath next hops). Both answers list the same
+ * paths in two shapes (see on_path_member); one set of rules reads both.
  *
  * Walked with json_scan, reading only the fields used (about 5 of the 15 per
  * path): no tree is built, so 10,000 prefixes cost no memory beyond the
@@ -17,6 +19,7 @@
 struct path_info {
 	bool valid, best, multipath;
 	char peer[INET6_ADDRSTRLEN + 16]; /* peerId; "(unspec)" = our own */
+	char peer_if[IF_NAMESIZE];        /* the unnumbered peer's interface, if named */
 	struct nexthop nh;
 	int nh_rank; /* -1: no usable next hop */
 };
@@ -101,6 +104,29 @@ static int on_nexthop(void *arg, struct json_scan *s)
 
 /* --- one path ------------------------------------------------------------ */
 
+/* Per prefix, "bestpath" is an object: "overall" marks the best path (a
+ * multipath-relax path carries only "bestpathFromAs"). */
+static int on_bestpath_member(void *arg, const char *key, size_t keylen, struct json_scan *s)
+{
+	if (key_is(key, keylen, "overall"))
+		return json_scan_bool(s, arg);
+	return json_scan_skip(s);
+}
+
+/* Per prefix, the peer is an object; it names an unnumbered peer's interface. */
+static int on_peer_member(void *arg, const char *key, size_t keylen, struct json_scan *s)
+{
+	struct path_info *p = arg;
+
+	if (key_is(key, keylen, "peerId"))
+		return json_scan_string(s, p->peer, sizeof(p->peer));
+	if (key_is(key, keylen, "interface"))
+		return json_scan_string(s, p->peer_if, sizeof(p->peer_if));
+	return json_scan_skip(s);
+}
+
+/* The full table has "bestpath": true and "peerId" in the path; the answer
+ * for one prefix has "bestpath": {"overall": true} and "peer": {"peerId"}. */
 static int on_path_member(void *arg, const char *key, size_t keylen, struct json_scan *s)
 {
 	struct path_info *p = arg;
@@ -108,7 +134,10 @@ static int on_path_member(void *arg, const char *key, size_t keylen, struct json
 	if (key_is(key, keylen, "valid"))
 		return json_scan_bool(s, &p->valid);
 	if (key_is(key, keylen, "bestpath"))
-		return json_scan_bool(s, &p->best);
+		return json_scan_at_object(s) ? json_scan_object(s, on_bestpath_member, &p->best)
+					      : json_scan_bool(s, &p->best);
+	if (key_is(key, keylen, "peer"))
+		return json_scan_object(s, on_peer_member, p);
 	if (key_is(key, keylen, "multipath"))
 		return json_scan_bool(s, &p->multipath);
 	if (key_is(key, keylen, "peerId"))
@@ -118,10 +147,16 @@ static int on_path_member(void *arg, const char *key, size_t keylen, struct json
 	return json_scan_skip(s);
 }
 
-/* Our own `network` statements are best paths too; they are not learned. */
+/* Our own `network` statements are best paths too; they are not learned.
+ * The full table names their peer "(unspec)", the answer per prefix 0.0.0.0. */
 static bool path_is_local(const struct path_info *p)
 {
-	return p->peer[0] == '\0' || strcmp(p->peer, "(unspec)") == 0;
+	struct ip_addr a;
+	char err[96];
+
+	if (p->peer[0] == '\0' || strcmp(p->peer, "(unspec)") == 0)
+		return true;
+	return ip_addr_parse(p->peer, &a, err, sizeof(err)) == 0 && addr_is_unspecified(&a);
 }
 
 static void note_multipath(struct prefix_acc *a, const struct path_info *p)
@@ -142,6 +177,9 @@ static int on_path(void *arg, struct json_scan *s)
 	p->nh_rank = -1;
 	if (json_scan_object(s, on_path_member, p) < 0)
 		return -1;
+	if (p->nh.ifname[0] == '\0' && p->nh.gw.family == AF_INET6 &&
+	    IN6_IS_ADDR_LINKLOCAL(&p->nh.gw.u.v6))
+		snprintf(p->nh.ifname, sizeof(p->nh.ifname), "%s", p->peer_if);
 	if (!p->valid || !(p->best || p->multipath))
 		return 0;
 	if (p->best) {
@@ -246,6 +284,51 @@ int bgp_rib_parse(const char *json, size_t len, struct route_set *out,
 	json_scan_init(&s, json, len, err, errlen);
 	if (json_scan_object(&s, on_top_member, &rp) < 0 || json_scan_end(&s) < 0)
 		return -1;
+	return 0;
+}
+
+/* --- one prefix's answer ------------------------------------------------ */
+
+struct one_prefix {
+	struct rib_parse rp;
+	char dst[PREFIX_STRLEN + 8];
+	bool have_paths;
+};
+
+static int on_prefix_member(void *arg, const char *key, size_t keylen, struct json_scan *s)
+{
+	struct one_prefix *op = arg;
+
+	if (key_is(key, keylen, "prefix"))
+		return json_scan_string(s, op->dst, sizeof(op->dst));
+	if (key_is(key, keylen, "paths")) {
+		op->have_paths = true;
+		return json_scan_array(s, on_path, &op->rp);
+	}
+	return json_scan_skip(s);
+}
+
+int bgp_rib_parse_prefix(const char *json, size_t len, struct route_set *out,
+			 struct bgp_rib_stats *stats, char *err, size_t errlen)
+{
+	struct bgp_rib_stats local_stats;
+	struct one_prefix op;
+	struct json_scan s;
+
+	memset(&op, 0, sizeof(op));
+	op.rp.out = out;
+	op.rp.st = stats ? stats : &local_stats;
+	memset(op.rp.st, 0, sizeof(*op.rp.st));
+	json_scan_init(&s, json, len, err, errlen);
+	if (json_scan_object(&s, on_prefix_member, &op) < 0 || json_scan_end(&s) < 0)
+		return -1;
+	if (!op.have_paths)
+		return 0; /* "{}": bgpd has no path for it */
+	op.rp.st->prefixes++;
+	if (finish_prefix(&op.rp, op.dst) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

@@ -41,6 +41,17 @@ struct bgp_rib_stats {
 int bgp_rib_parse(const char *json, size_t len, struct route_set *out,
 		  struct bgp_rib_stats *stats, char *err, size_t errlen);
 
+/* One prefix: `show bgp ipv4|ipv6 unicast PREFIX json` (exact match). */
+#define BGP_RIB_PREFIX_CMD_FMT "show bgp %s unicast %s json" /* "ipv4"|"ipv6", prefix */
+
+/* The same for the answer about one prefix (BGP_RIB_PREFIX_CMD_FMT), with the
+ * same rules: appends at most one route. An unnumbered peer's link-local next
+ * hop gets the interface bgpd names there. "{}" (bgpd holds no path for the
+ * prefix) appends nothing and counts no prefix; a prefix without a best path
+ * counts in stats->no_best. */
+int bgp_rib_parse_prefix(const char *json, size_t len, struct route_set *out,
+			 struct bgp_rib_stats *stats, char *err, size_t errlen);
+
 /* Reads the table version from the answer of BGP_RIB_VERSION_CMD_V4/V6 (or of
  * the full table). It changes whenever bgpd's best paths of that family change
  * and stays the same in steady state. A missing BGP instance (no `router bgp`

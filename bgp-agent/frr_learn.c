@@ -8,12 +8,22 @@
 #include "bgp_rib.h"
 #include "latency.h"
 #include "log.h"
+#include "route_scope.h"
 
 #define VTY_POLL_TIMEOUT_MS 2000
 #define VTY_FETCH_TIMEOUT_MS 10000
 #define PEERS_REFRESH_MS 500 /* while the owner waits for End-of-RIB */
+#define QUERY_COALESCE_MS 1  /* prefixes reported together are asked together */
+#define QUERY_BUSY_RETRY_MS 2
+#define QUERY_FAILED_RETRY_MS 100
+#define QUERY_BATCH_MAX 64   /* prefixes per request round */
+/* More prefixes than this pending (a whole table re-announced): one full
+ * fetch is cheaper than asking for each (10,000 answers cost bgpd about 2 s,
+ * the full table about 0.1 s). */
+#define QUERY_FULL_FETCH_OVER 1000
+#define QUERY_CMD_MAX (sizeof(BGP_RIB_PREFIX_CMD_FMT) + PREFIX_STRLEN + 8)
 
-enum learn_step { LEARN_VERSION, LEARN_PEERS, LEARN_RIB };
+enum learn_step { LEARN_VERSION, LEARN_PEERS, LEARN_RIB, LEARN_PREFIXES };
 
 struct frr_learn {
 	const struct agent_config *cfg;
@@ -39,6 +49,17 @@ struct frr_learn {
 	uint64_t last_peers_ms;
 	unsigned n_fetches;
 	uint64_t last_fetch_ms;
+	/* Per-prefix queries. */
+	int query_fd;
+	bool query_armed;
+	struct prefix *pending;      /* reported changed, not asked yet */
+	size_t n_pending, cap_pending;
+	struct prefix asked[QUERY_BATCH_MAX]; /* the running round */
+	size_t n_asked;
+	struct frr_reply answers;
+	uint64_t n_asked_total, n_rounds;
+	bool feed;           /* bgpd's feed reports changes: poll slowly */
+	bool feed_activity;  /* the feed reported something since the last versions */
 };
 
 static const char *const rib_cmd[BGP_AF_COUNT] = { BGP_RIB_CMD_V4, BGP_RIB_CMD_V6 };
@@ -93,14 +114,20 @@ void frr_learn_bgpd_outcome(struct frr_learn *l, int rc, uint64_t waited_ms)
 }
 
 static void on_answer(void *arg, int rc, struct frr_reply *reply);
+static void kick_queries(struct frr_learn *l, uint64_t ms);
 
+/* Prefixes of a failed round are learned by the full fetch that follows
+ * bgpd's return; pending ones are asked again. */
 static void learn_failed(struct frr_learn *l, int rc)
 {
 	log_debug("routes: bgpd: %s", frr_vty_strerror(rc));
 	frr_learn_bgpd_outcome(l, rc, (uint64_t)l->timeout_ms);
 	route_set_free(&l->fetching);
 	frr_reply_free(&l->big);
+	l->n_asked = 0;
 	set_bgpd_up(l, false);
+	if (l->n_pending > 0 || l->need_fetch)
+		kick_queries(l, QUERY_FAILED_RETRY_MS);
 }
 
 /* One step of a chain; the answer comes back in on_answer. */
@@ -192,18 +219,23 @@ static void got_version(struct frr_learn *l, const struct frr_reply *reply)
 	if (bgp_rib_parse_version(reply->out, reply->len, &v, err, sizeof(err)) != 0) {
 		log_warnx("routes: bgpd table version: %s", err);
 	} else {
+		/* With the feed, a version that moved without any report means a
+		 * change BMP does not send (a path that became valid later). */
 		if (v != l->version[l->step_af]) {
-			l->need_fetch = true;
+			if (!l->feed || !l->feed_activity)
+				l->need_fetch = true;
 			if (l->ops.moved != NULL)
 				l->ops.moved(l->arg);
 		}
 		l->version[l->step_af] = v;
 	}
 	af = next_af(l, l->step_af + 1);
-	if (af >= 0)
+	if (af >= 0) {
 		send_version(l, af);
-	else
+	} else {
+		l->feed_activity = false;
 		after_versions(l);
+	}
 }
 
 static void got_rib(struct frr_learn *l, struct frr_reply *reply)
@@ -230,6 +262,48 @@ static void got_rib(struct frr_learn *l, struct frr_reply *reply)
 		finish_fetch(l);
 }
 
+static void kick_queries(struct frr_learn *l, uint64_t ms)
+{
+	if (l->query_armed)
+		return;
+	l->query_armed = timer_arm(l->query_fd, ms, 0) == 0;
+}
+
+/* The prefixes of the answers that parsed go to the owner with their routes;
+ * one that did not is learned by a full fetch instead. */
+static void got_prefixes(struct frr_learn *l, const struct frr_reply *reply)
+{
+	struct prefix ok[QUERY_BATCH_MAX];
+	struct route_set found;
+	const char *out;
+	size_t pos = 0, len, n_ok = 0, i = 0;
+	char err[256], buf[PREFIX_STRLEN];
+	int status;
+
+	route_set_init(&found);
+	for (; i < l->n_asked && frr_reply_next(reply, &pos, &out, &len, &status); i++) {
+		if (status == FRR_CMD_SUCCESS &&
+		    bgp_rib_parse_prefix(out, len, &found, NULL, err, sizeof(err)) == 0) {
+			ok[n_ok++] = l->asked[i];
+			continue;
+		}
+		log_warnx("routes: bgpd's answer for %s: %s", prefix_format(&l->asked[i], buf, sizeof(buf)),
+			  status == FRR_CMD_SUCCESS ? err : frr_cmd_status_str(status));
+		l->need_fetch = true;
+	}
+	if (i < l->n_asked)
+		l->need_fetch = true;
+	route_set_sort(&found);
+	if (has_unnumbered_peer(l->cfg))
+		bgp_peers_resolve_ifnames(&l->peers, &found);
+	l->n_asked = 0;
+	if (l->ops.prefixes != NULL)
+		l->ops.prefixes(l->arg, ok, n_ok, &found);
+	route_set_free(&found);
+	if (l->n_pending > 0 || l->need_fetch)
+		kick_queries(l, 0);
+}
+
 static void on_answer(void *arg, int rc, struct frr_reply *reply)
 {
 	struct frr_learn *l = arg;
@@ -251,6 +325,9 @@ static void on_answer(void *arg, int rc, struct frr_reply *reply)
 	case LEARN_RIB:
 		got_rib(l, reply);
 		break;
+	case LEARN_PREFIXES:
+		got_prefixes(l, reply);
+		break;
 	}
 }
 
@@ -271,6 +348,14 @@ int frr_learn_peers_update(struct frr_learn *l, const struct frr_reply *reply)
 /* One chain of requests at a time (versions, then peers and the table when
  * needed); a chain still waiting for bgpd makes the poll skip, and the
  * request's deadline ends the wait. */
+static void start_round(struct frr_learn *l)
+{
+	int af = next_af(l, 0);
+
+	if (af >= 0)
+		send_version(l, af);
+}
+
 static void on_poll(int fd, uint32_t events, void *arg)
 {
 	struct frr_learn *l = arg;
@@ -280,7 +365,93 @@ static void on_poll(int fd, uint32_t events, void *arg)
 	timer_ack(fd);
 	if (frr_vty_busy(&l->vty) || af < 0)
 		return;
-	send_version(l, af);
+	start_round(l);
+}
+
+/* One round of up to QUERY_BATCH_MAX prefixes, pipelined in one write. */
+static void send_prefixes(struct frr_learn *l)
+{
+	char cmds[QUERY_BATCH_MAX * QUERY_CMD_MAX], buf[PREFIX_STRLEN];
+	size_t len = 0;
+	int rc;
+
+	l->n_pending = route_scope_normalize(l->pending, l->n_pending);
+	l->n_asked = l->n_pending < QUERY_BATCH_MAX ? l->n_pending : QUERY_BATCH_MAX;
+	memcpy(l->asked, l->pending, l->n_asked * sizeof(*l->asked));
+	memmove(l->pending, l->pending + l->n_asked, (l->n_pending - l->n_asked) * sizeof(*l->pending));
+	l->n_pending -= l->n_asked;
+	for (size_t i = 0; i < l->n_asked; i++) {
+		int n = snprintf(cmds + len, sizeof(cmds) - len, BGP_RIB_PREFIX_CMD_FMT,
+				 l->asked[i].addr.family == AF_INET6 ? "ipv6" : "ipv4",
+				 prefix_format(&l->asked[i], buf, sizeof(buf)));
+
+		len += (size_t)n + 1; /* the NUL ends the command */
+	}
+	l->step = LEARN_PREFIXES;
+	l->timeout_ms = VTY_POLL_TIMEOUT_MS;
+	l->n_rounds++;
+	l->n_asked_total += l->n_asked;
+	rc = frr_vty_request_batch(&l->vty, cmds, len, l->n_asked, VTY_POLL_TIMEOUT_MS,
+				   &l->answers, on_answer, l);
+	if (rc != FRR_VTY_OK)
+		learn_failed(l, rc);
+}
+
+/* A fetch asked for goes first (it answers the pending prefixes too, but
+ * they are asked again after it: a change may come while it runs). */
+static void on_query(int fd, uint32_t events, void *arg)
+{
+	struct frr_learn *l = arg;
+
+	(void)events;
+	timer_ack(fd);
+	l->query_armed = false;
+	if (frr_vty_busy(&l->vty)) {
+		if (l->n_pending > 0 || l->need_fetch)
+			kick_queries(l, QUERY_BUSY_RETRY_MS);
+		return;
+	}
+	if (l->need_fetch)
+		start_round(l);
+	else if (l->n_pending > 0)
+		send_prefixes(l);
+}
+
+int frr_learn_query(struct frr_learn *l, const struct prefix *v, size_t n)
+{
+	if (l->n_pending + n > QUERY_FULL_FETCH_OVER) {
+		l->n_pending = 0;
+		l->feed_activity = true;
+		frr_learn_fetch_soon(l);
+		return 0;
+	}
+	if (l->n_pending + n > l->cap_pending) {
+		size_t cap = l->cap_pending ? l->cap_pending : 64;
+		struct prefix *p;
+
+		while (cap < l->n_pending + n)
+			cap *= 2;
+		p = realloc(l->pending, cap * sizeof(*p));
+		if (p == NULL) {
+			frr_learn_fetch_soon(l);
+			return -1;
+		}
+		l->pending = p;
+		l->cap_pending = cap;
+	}
+	memcpy(l->pending + l->n_pending, v, n * sizeof(*v));
+	l->n_pending += n;
+	l->feed_activity = true;
+	kick_queries(l, QUERY_COALESCE_MS);
+	return 0;
+}
+
+void frr_learn_set_feed(struct frr_learn *l, bool on)
+{
+	uint64_t ms = on ? FRR_LEARN_FEED_POLL_MS : FRR_LEARN_POLL_MS;
+
+	l->feed = on;
+	timer_arm(l->poll_fd, ms, ms);
 }
 
 struct frr_learn *frr_learn_open(struct event_loop *loop, const struct agent_config *cfg,
@@ -296,15 +467,17 @@ struct frr_learn *frr_learn_open(struct event_loop *loop, const struct agent_con
 	l->loop = loop;
 	l->ops = *ops;
 	l->arg = arg;
-	l->poll_fd = -1;
+	l->poll_fd = l->query_fd = -1;
 	route_set_init(&l->fetching);
 	if (frr_vty_open_bgpd(&l->vty, loop, cfg) != 0) {
 		free(l);
 		return NULL;
 	}
 	l->poll_fd = timer_create_fd();
+	l->query_fd = timer_create_fd();
 	if (l->poll_fd < 0 || timer_arm(l->poll_fd, 1, FRR_LEARN_POLL_MS) != 0 ||
-	    event_loop_add(loop, l->poll_fd, on_poll, l) != 0) {
+	    event_loop_add(loop, l->poll_fd, on_poll, l) != 0 || l->query_fd < 0 ||
+	    event_loop_add(loop, l->query_fd, on_query, l) != 0) {
 		log_errorx("routes: cannot arm the bgpd poll timer");
 		frr_learn_close(l);
 		return NULL;
@@ -320,6 +493,12 @@ void frr_learn_close(struct frr_learn *l)
 		event_loop_del(l->loop, l->poll_fd);
 		close(l->poll_fd);
 	}
+	if (l->query_fd >= 0) {
+		event_loop_del(l->loop, l->query_fd);
+		close(l->query_fd);
+	}
+	free(l->pending);
+	frr_reply_free(&l->answers);
 	frr_vty_free(&l->vty);
 	frr_reply_free(&l->reply);
 	frr_reply_free(&l->big);
@@ -328,9 +507,11 @@ void frr_learn_close(struct frr_learn *l)
 	free(l);
 }
 
+/* Also when polling is off (the feed reports changes): the fetch starts by itself. */
 void frr_learn_fetch_soon(struct frr_learn *l)
 {
 	l->need_fetch = true;
+	kick_queries(l, QUERY_COALESCE_MS);
 }
 
 const struct bgp_peers *frr_learn_peers(const struct frr_learn *l)
@@ -374,4 +555,10 @@ unsigned frr_learn_fetches(const struct frr_learn *l)
 uint64_t frr_learn_last_fetch_ms(const struct frr_learn *l)
 {
 	return l->last_fetch_ms;
+}
+
+void frr_learn_query_counts(const struct frr_learn *l, uint64_t *prefixes, uint64_t *rounds)
+{
+	*prefixes = l->n_asked_total;
+	*rounds = l->n_rounds;
 }

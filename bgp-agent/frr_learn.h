@@ -19,6 +19,7 @@
 #include "route_set.h"
 
 #define FRR_LEARN_POLL_MS 50 /* table-version poll; internal knob */
+#define FRR_LEARN_FEED_POLL_MS 1000 /* the same while bgpd's BMP feed is up */
 
 struct frr_learn_ops {
 	/* bgpd answered for the first time since it was lost, or stopped answering. */
@@ -35,6 +36,10 @@ struct frr_learn_ops {
 	/* A complete table (sorted, unnumbered next hops named): the owner
 	 * takes its routes (may swap them out); no_best prefixes had no best path. */
 	void (*table)(void *arg, struct route_set *table, size_t no_best);
+	/* bgpd's answer for asked[0..n) (sorted, unique; frr_learn_query()):
+	 * found holds the routes of those that have one (sorted); the others
+	 * have none now. */
+	void (*prefixes)(void *arg, const struct prefix *asked, size_t n, struct route_set *found);
 };
 
 struct frr_learn;
@@ -43,8 +48,19 @@ struct frr_learn;
 struct frr_learn *frr_learn_open(struct event_loop *loop, const struct agent_config *cfg,
 				 const struct frr_learn_ops *ops, void *arg);
 void frr_learn_close(struct frr_learn *l); /* safe with NULL */
-/* Fetch the full table at the next poll. */
+/* Fetch the full table soon (at the next poll, or at once when not polling). */
 void frr_learn_fetch_soon(struct frr_learn *l);
+/* Asks bgpd for these prefixes (`show bgp ... PREFIX json`, its decision for
+ * each): coalesced for about a millisecond, then batched on the learning
+ * connection; the answers come through ops->prefixes. Very many at once
+ * become one full fetch. 0, or -1 on ENOMEM (a full fetch is scheduled). */
+int frr_learn_query(struct frr_learn *l, const struct prefix *v, size_t n);
+/* While bgpd's BMP feed reports the changes (on), the poll slows down to
+ * FRR_LEARN_FEED_POLL_MS and a moved version fetches the table only when the
+ * feed reported nothing meanwhile (BMP is silent when a path becomes valid
+ * later); it still reads the peers while the restart gate waits. */
+void frr_learn_set_feed(struct frr_learn *l, bool on);
+void frr_learn_query_counts(const struct frr_learn *l, uint64_t *prefixes, uint64_t *rounds);
 /* Takes bgpd's answer to BGP_PEERS_CMD (asked by status too). 0 or -1. */
 int frr_learn_peers_update(struct frr_learn *l, const struct frr_reply *reply);
 /* The outcome (FRR_VTY_*) of a request to bgpd that waited waited_ms: a

@@ -76,6 +76,9 @@ void frr_vty_free(struct frr_vty *v)
 		close(v->timer_fd);
 	}
 	v->timer_fd = -1;
+	free(v->cmd);
+	v->cmd = NULL;
+	v->cmd_cap = 0;
 }
 
 void frr_reply_free(struct frr_reply *reply)
@@ -112,16 +115,46 @@ static int reply_reserve(struct frr_reply *r, size_t min_free)
 	return FRR_VTY_OK;
 }
 
-/* The answer is complete when the bytes read so far end in 0 0 0 <status>;
- * command output is text and never contains NUL bytes. */
-static bool has_trailer(const struct frr_reply *r)
+/* Each answer ends in 0 0 0 <status>; command output is text and never
+ * contains NUL bytes, so the next NUL starts the next trailer. True once all
+ * answers of the request are in (bytes after them are dropped). */
+static bool answers_complete(struct frr_vty *v, struct frr_reply *r)
 {
-	const char *t;
+	while (v->n_seen < v->n_expect) {
+		const char *nul = memchr(r->out + v->scan_pos, '\0', r->len - v->scan_pos);
+		size_t at;
 
-	if (r->len < TRAILER_LEN)
+		if (nul == NULL)
+			return false;
+		at = (size_t)(nul - r->out);
+		if (at + TRAILER_LEN > r->len)
+			return false;
+		v->n_seen++;
+		v->scan_pos = at + TRAILER_LEN;
+	}
+	r->len = v->scan_pos;
+	return true;
+}
+
+bool frr_reply_next(const struct frr_reply *r, size_t *pos, const char **out, size_t *len,
+		    int *status)
+{
+	const char *nul;
+
+	if (r->out == NULL || *pos > r->len)
 		return false;
-	t = r->out + r->len - TRAILER_LEN;
-	return t[0] == '\0' && t[1] == '\0' && t[2] == '\0';
+	*out = r->out + *pos;
+	nul = memchr(*out, '\0', r->len - *pos);
+	if (nul == NULL) { /* the last answer: its trailer was taken off */
+		*len = r->len - *pos;
+		*status = r->status;
+		*pos = r->len + 1;
+		return true;
+	}
+	*len = (size_t)(nul - *out);
+	*status = *pos + *len + TRAILER_LEN <= r->len ? (unsigned char)nul[TRAILER_LEN - 1] : -1;
+	*pos += *len + TRAILER_LEN;
+	return true;
 }
 
 /* Sends what the socket takes; FRR_VTY_OK also when some is left. */
@@ -145,7 +178,7 @@ static int read_some(struct frr_vty *v, struct frr_reply *r)
 		n = read(v->fd, r->out + r->len, r->cap - r->len - 1);
 		if (n > 0) {
 			r->len += (size_t)n;
-			if (has_trailer(r))
+			if (answers_complete(v, r))
 				return FRR_VTY_OK; /* the daemon may hang up right after */
 			continue;
 		}
@@ -203,7 +236,7 @@ static void on_io(int fd, uint32_t events, void *arg)
 	}
 	(void)events;
 	rc = read_some(v, v->reply);
-	if (rc != FRR_VTY_OK || has_trailer(v->reply))
+	if (rc != FRR_VTY_OK || answers_complete(v, v->reply))
 		finish(v, rc);
 }
 
@@ -253,28 +286,59 @@ static int arm_deadline(struct frr_vty *v, int timeout_ms)
 	return timer_arm(v->timer_fd, ms, 0) == 0 ? FRR_VTY_OK : FRR_VTY_ERR_IO;
 }
 
-int frr_vty_request(struct frr_vty *v, const char *cmd, int timeout_ms, struct frr_reply *reply,
-		    frr_vty_done cb, void *arg)
+static int keep_commands(struct frr_vty *v, const char *cmds, size_t len)
 {
-	size_t len = strlen(cmd);
+	if (len > v->cmd_cap) {
+		char *p = realloc(v->cmd, len);
+
+		if (p == NULL)
+			return FRR_VTY_ERR_NOMEM;
+		v->cmd = p;
+		v->cmd_cap = len;
+	}
+	memcpy(v->cmd, cmds, len);
+	v->cmd_len = len;
+	return FRR_VTY_OK;
+}
+
+/* Every command of the batch is 1..CMD_MAX bytes and NUL-terminated. */
+static bool commands_valid(const char *cmds, size_t len, size_t n)
+{
+	size_t seen = 0, start = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (cmds[i] != '\0')
+			continue;
+		if (i == start || i - start > CMD_MAX)
+			return false;
+		seen++;
+		start = i + 1;
+	}
+	return n > 0 && seen == n && start == len;
+}
+
+int frr_vty_request_batch(struct frr_vty *v, const char *cmds, size_t len, size_t n,
+			  int timeout_ms, struct frr_reply *reply, frr_vty_done cb, void *arg)
+{
 	int rc;
 
 	if (v->cb != NULL)
 		return FRR_VTY_ERR_BUSY;
-	if (len == 0 || len > CMD_MAX) {
-		log_warnx("frr vty: command of %zu bytes refused (1 to %d)", len, CMD_MAX);
+	if (!commands_valid(cmds, len, n)) {
+		log_warnx("frr vty: commands refused (each 1 to %d bytes, NUL-terminated)", CMD_MAX);
 		return FRR_VTY_ERR_ARG;
 	}
 	if (v->fd < 0 && (rc = vty_connect(v)) != FRR_VTY_OK)
 		return rc;
-	if ((rc = arm_deadline(v, timeout_ms)) != FRR_VTY_OK) {
+	if ((rc = keep_commands(v, cmds, len)) != FRR_VTY_OK ||
+	    (rc = arm_deadline(v, timeout_ms)) != FRR_VTY_OK) {
 		frr_vty_close(v);
 		return rc;
 	}
-	/* The terminating NUL is part of the protocol: it ends the command. */
-	memcpy(v->cmd, cmd, len + 1);
-	v->cmd_len = len + 1;
 	v->cmd_sent = 0;
+	v->n_expect = n;
+	v->n_seen = 0;
+	v->scan_pos = 0;
 	v->timeout_ms = timeout_ms;
 	v->started_ms = monotonic_ms();
 	reply->len = 0;
@@ -284,6 +348,21 @@ int frr_vty_request(struct frr_vty *v, const char *cmd, int timeout_ms, struct f
 	v->arg = arg;
 	event_loop_set_events(v->loop, v->fd, EPOLLOUT);
 	return FRR_VTY_OK;
+}
+
+int frr_vty_request(struct frr_vty *v, const char *cmd, int timeout_ms, struct frr_reply *reply,
+		    frr_vty_done cb, void *arg)
+{
+	size_t len = strlen(cmd);
+
+	if (v->cb != NULL)
+		return FRR_VTY_ERR_BUSY;
+	if (len == 0 || len > CMD_MAX) {
+		log_warnx("frr vty: command of %zu bytes refused (1 to %d)", len, CMD_MAX);
+		return FRR_VTY_ERR_ARG;
+	}
+	/* The terminating NUL is part of the protocol: it ends the command. */
+	return frr_vty_request_batch(v, cmd, len + 1, 1, timeout_ms, reply, cb, arg);
 }
 
 static const char *const cmd_status_names[] = {

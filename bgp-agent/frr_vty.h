@@ -64,8 +64,10 @@ struct frr_vty {
 	frr_vty_done cb;
 	void *arg;
 	struct frr_reply *reply;
-	char cmd[4096];
-	size_t cmd_len, cmd_sent;
+	char *cmd;    /* the command(s), each NUL-terminated; heap, kept */
+	size_t cmd_cap, cmd_len, cmd_sent;
+	size_t n_expect, n_seen; /* answers (trailers) wanted, and read so far */
+	size_t scan_pos;         /* reply bytes already searched for trailers */
 	int timeout_ms;
 	uint64_t started_ms;
 };
@@ -92,6 +94,18 @@ int frr_vty_open(struct frr_vty *v, struct event_loop *loop, const char *vty_dir
  * return means it did not start and cb will not run. */
 int frr_vty_request(struct frr_vty *v, const char *cmd, int timeout_ms, struct frr_reply *reply,
 		    frr_vty_done cb, void *arg);
+/* Several commands in one write: cmds holds n commands, each NUL-terminated
+ * (len bytes in all; each at most 4095 bytes). The daemon answers them one
+ * after another (bgpd does: measured, 100 `show bgp ... PREFIX json`
+ * pipelined 21-38 ms against 36-54 ms one by one); cb runs once all n
+ * answers are in, and frr_reply_next() walks them. Otherwise as
+ * frr_vty_request(). */
+int frr_vty_request_batch(struct frr_vty *v, const char *cmds, size_t len, size_t n,
+			  int timeout_ms, struct frr_reply *reply, frr_vty_done cb, void *arg);
+/* The answers of a batch in order, each with its command status: start with
+ * *pos = 0; false after the last. */
+bool frr_reply_next(const struct frr_reply *r, size_t *pos, const char **out, size_t *len,
+		    int *status);
 /* frr_vty_open of the bgpd that cfg's FRR (run_dir, pathspace) runs; each
  * purpose opens its own. 0 or -1. */
 struct agent_config;

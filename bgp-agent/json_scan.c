@@ -42,6 +42,11 @@ static char peek(struct json_scan *s)
 	return s->p < s->end ? *s->p : '\0';
 }
 
+bool json_scan_at_object(struct json_scan *s)
+{
+	return peek(s) == '{';
+}
+
 static int expect(struct json_scan *s, char c)
 {
 	if (peek(s) != c)

@@ -38,6 +38,8 @@ int json_scan_string(struct json_scan *s, char *buf, size_t len);
 int json_scan_decode(struct json_scan *s, json_t **out);
 /* Reads a non-negative integer value. */
 int json_scan_uint(struct json_scan *s, uint64_t *out);
+/* True when the next value is an object (nothing consumed). */
+bool json_scan_at_object(struct json_scan *s);
 /* Skips any value. */
 int json_scan_skip(struct json_scan *s);
 /* Fails unless only whitespace is left. */

@@ -10,6 +10,7 @@
 #include "latency.h"
 #include "log.h"
 #include "route_gate.h"
+#include "route_scope.h"
 
 struct reconciler {
 	const struct agent_config *cfg;
@@ -33,11 +34,16 @@ struct reconciler {
 	time_t last_sync;
 	uint64_t last_sync_ms;
 	unsigned n_syncs;
+	size_t n_desired;           /* routes in the desired set after the last sync */
+	bool incremental;           /* the feed drives learning (per-prefix queries) */
+	uint64_t n_checks, n_disagreements; /* full fetches while incremental */
 	void (*bgpd_changed)(void *arg, bool up);
 	void *bgpd_changed_arg;
 };
 
 static void sync_kernel(struct reconciler *r);
+static void sync_prefixes(struct reconciler *r, const struct route_scope *sc,
+			  const struct route_set *learned);
 
 static uint64_t grace_ms(const struct agent_config *cfg)
 {
@@ -45,6 +51,31 @@ static uint64_t grace_ms(const struct agent_config *cfg)
 }
 
 /* --- what learning reports ------------------------------------------ */
+
+/* The full fetch while the feed drives learning is a consistency check: the
+ * prefixes where it differs from what was learned per prefix are counted
+ * and logged (a missed or misread feed message would show here). */
+static void count_disagreements(struct reconciler *r, const struct route_set *before)
+{
+	struct route_set add, rep, del;
+	size_t n;
+
+	route_set_init(&add);
+	route_set_init(&rep);
+	route_set_init(&del);
+	if (route_diff(&r->learned, before, &add, &rep, &del) == 0) {
+		n = add.n + rep.n + del.n;
+		r->n_disagreements += n;
+		r->n_checks++;
+		if (n > 0)
+			log_warnx("routes: consistency check: the full table differs from what was "
+				  "learned per prefix in %zu routes (%zu missing, %zu different, %zu extra)",
+				  n, add.n, rep.n, del.n);
+	}
+	route_set_free(&add);
+	route_set_free(&rep);
+	route_set_free(&del);
+}
 
 static void on_bgpd(void *arg, bool up)
 {
@@ -102,7 +133,27 @@ static void on_table(void *arg, struct route_set *table, size_t no_best)
 	r->learned = *table;
 	*table = old;
 	route_gate_table(&r->gate, no_best);
+	if (r->incremental)
+		count_disagreements(r, &old);
 	sync_kernel(r);
+}
+
+/* bgpd's decision for the prefixes the feed reported: only they are learned
+ * again, built into desired routes, diffed and written. */
+static void on_prefixes(void *arg, const struct prefix *asked, size_t n, struct route_set *found)
+{
+	struct reconciler *r = arg;
+	struct route_scope sc = { asked, n };
+
+	if (n == 0)
+		return;
+	route_gate_moved(&r->gate, monotonic_ms());
+	if (route_set_splice(&r->learned, &sc, found) != 0) {
+		log_errorx("routes: out of memory learning %zu prefixes; fetching the table", n);
+		frr_learn_fetch_soon(r->learn);
+		return;
+	}
+	sync_prefixes(r, &sc, found);
 }
 
 /* --- kernel sync ------------------------------------------------------ */
@@ -179,7 +230,7 @@ static void sync_kernel(struct reconciler *r)
 
 	if (r->kernel_dirty && dump_kernel(r) != 0)
 		return;
-	if (route_sync_build_desired(r->cfg, &r->learned, true, &r->desired, &r->rejected) != 0) {
+	if (route_sync_build_desired(r->cfg, &r->learned, true, NULL, &r->desired, &r->rejected) != 0) {
 		log_errorx("routes: out of memory building the desired routes");
 		return;
 	}
@@ -191,6 +242,7 @@ static void sync_kernel(struct reconciler *r)
 	held = hold_stale(r);
 	rc = route_sync_apply(&r->desired, &r->actual, true, &ops, &c);
 	c.held = held;
+	r->n_desired = c.desired;
 	if (rc != 0 || c.added + c.replaced + c.deleted + c.failed > 0)
 		dump_kernel(r); /* the cache follows the kernel, off the critical path */
 	route_set_free(&r->desired); /* rebuilt each time; not worth its memory */
@@ -198,6 +250,52 @@ static void sync_kernel(struct reconciler *r)
 	latency_observe_since(LATENCY_KERNEL_SYNC, start_us);
 	count_sync(r, &c);
 	log_counts(r, &c);
+}
+
+/* Desired routes for the prefixes in scope only, against our kernel routes
+ * for them; the caches follow without a kernel dump when all went well. */
+static void sync_prefixes(struct reconciler *r, const struct route_scope *sc,
+			  const struct route_set *learned)
+{
+	const struct route_sync_ops ops = { .ctx = r->kr, .apply = apply_ops };
+	struct route_sync_counts c = { 0 };
+	struct route_set desired, actual;
+	struct rejected_set rejected;
+	uint64_t start = monotonic_ms(), start_us = latency_start();
+	long held;
+	int rc = -1;
+
+	route_set_init(&desired);
+	route_set_init(&actual);
+	rejected_set_init(&rejected);
+	if (r->kernel_dirty && dump_kernel(r) != 0)
+		goto out;
+	if (route_sync_build_desired(r->cfg, learned, true, sc, &desired, &rejected) != 0 ||
+	    kroute_resolve_apply(r->nht, &desired, &rejected,
+				 r->cfg->kernel.ecmp ? ROUTE_MAX_NEXTHOPS : 1) != 0 ||
+	    route_set_select(&r->actual, sc, &actual) != 0 ||
+	    rejected_set_splice(&r->rejected, sc, &rejected) != 0) {
+		log_errorx("routes: out of memory building the desired routes");
+		goto out;
+	}
+	held = route_gate_is_open(&r->gate) ? 0 : route_set_add_missing(&desired, &actual, pick_protected, r);
+	rc = route_sync_apply(&desired, &actual, true, &ops, &c);
+	c.held = held > 0 ? (size_t)held : 0;
+	/* The whole desired set's size, for metrics: it changed by this scope's. */
+	r->n_desired = r->n_desired + desired.n > actual.n ? r->n_desired + desired.n - actual.n : 0;
+	c.desired = r->n_desired;
+	if (rc != 0 || route_set_splice(&r->actual, sc, &desired) != 0)
+		dump_kernel(r);
+	r->last_sync_ms = monotonic_ms() - start;
+	latency_observe_since(LATENCY_KERNEL_SYNC, start_us);
+	count_sync(r, &c);
+	log_counts(r, &c);
+out:
+	if (rc < 0)
+		r->kernel_dirty = true;
+	route_set_free(&desired);
+	route_set_free(&actual);
+	rejected_set_free(&rejected);
 }
 
 /* --- timers and kernel events ----------------------------------------- */
@@ -283,6 +381,7 @@ static const struct frr_learn_ops learn_ops = {
 	.round = on_round,
 	.want_peers = on_want_peers,
 	.table = on_table,
+	.prefixes = on_prefixes,
 };
 
 static int start(struct reconciler *r)
@@ -428,4 +527,7 @@ void reconcile_get_status(const struct reconciler *r, struct reconcile_status *o
 	out->last_fetch_ms = frr_learn_last_fetch_ms(r->learn);
 	out->n_syncs = r->n_syncs;
 	out->n_fetches = frr_learn_fetches(r->learn);
+	out->n_checks = r->n_checks;
+	out->n_disagreements = r->n_disagreements;
+	frr_learn_query_counts(r->learn, &out->queried, &out->query_rounds);
 }

@@ -43,6 +43,9 @@ struct reconcile_status {
 	uint64_t last_sync_ms;      /* duration of the last sync */
 	uint64_t last_fetch_ms;     /* duration of the last full-table fetch + parse */
 	unsigned n_syncs, n_fetches;
+	uint64_t n_checks;          /* full fetches compared with what the feed made learn */
+	uint64_t n_disagreements;   /* routes where they differed, in all */
+	uint64_t queried, query_rounds; /* prefixes asked one by one, and request rounds */
 };
 
 /* Opens the kernel and monitor sockets, adopts the kernel's routes of our

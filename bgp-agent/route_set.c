@@ -42,7 +42,6 @@ static int route_set_reserve(struct route_set *s, size_t want)
 	return 0;
 }
 
-static int route_key_cmp(const struct route *a, const struct route *b);
 
 int route_set_add(struct route_set *s, const struct route *r)
 {
@@ -91,8 +90,7 @@ int route_add_nexthop(struct route *r, const struct nexthop *nh)
 	return 0;
 }
 
-/* Sort key of a set: prefix, then metric (the kernel's identity of a route). */
-static int route_key_cmp(const struct route *a, const struct route *b)
+int route_key_cmp(const struct route *a, const struct route *b)
 {
 	int c = prefix_cmp(&a->dst, &b->dst);
 

@@ -76,6 +76,8 @@ void route_set_clear(struct route_set *s); /* n = 0, keeps the memory */
 /* Appends a copy; call route_set_sort() before lookups/diffs unless routes
  * are added in order. -1 on ENOMEM. */
 int route_set_add(struct route_set *s, const struct route *r);
+/* The sort key of a set: prefix, then metric (the kernel's identity of a route). */
+int route_key_cmp(const struct route *a, const struct route *b);
 /* Sorts by (prefix, metric) and puts every route's next hops in canonical order. */
 void route_set_sort(struct route_set *s);
 /* Binary search in a sorted set: the first route for dst, or NULL. */

@@ -143,8 +143,8 @@ static int admit_route(const struct agent_config *cfg, const struct route *learn
 }
 
 int route_sync_build_desired(const struct agent_config *cfg, const struct route_set *learned,
-			     bool with_anchors, struct route_set *desired,
-			     struct rejected_set *rejected)
+			     bool with_anchors, const struct route_scope *scope,
+			     struct route_set *desired, struct rejected_set *rejected)
 {
 	route_set_clear(desired);
 	if (rejected != NULL)
@@ -155,10 +155,27 @@ int route_sync_build_desired(const struct agent_config *cfg, const struct route_
 	for (size_t i = 0; with_anchors && i < cfg->node.n_pod_cidrs; i++) {
 		struct route anchor;
 
+		if (scope != NULL && !route_scope_has(scope, &cfg->node.pod_cidrs[i]))
+			continue;
 		route_make_anchor(&cfg->node.pod_cidrs[i], &anchor);
 		if (route_set_add(desired, &anchor) < 0)
 			return -1;
 	}
 	route_set_sort(desired);
+	return 0;
+}
+
+int rejected_set_splice(struct rejected_set *s, const struct route_scope *sc,
+			const struct rejected_set *with)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!route_scope_has(sc, &s->v[i].route.dst))
+			s->v[k++] = s->v[i];
+	s->n = k;
+	for (size_t i = 0; i < with->n; i++)
+		if (rejected_set_add(s, &with->v[i].route, with->v[i].reason) < 0)
+			return -1;
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "import_policy.h"
+#include "route_scope.h"
 #include "route_set.h"
 
 struct route_sync_ops {
@@ -58,11 +59,17 @@ int rejected_set_add(struct rejected_set *s, const struct route *r, const char *
 /* desired = learned routes accepted by import_policy_apply() (next hops it
  * dropped are removed; when cfg->kernel.ecmp is false only the first
  * canonical next hop is kept) + one anchor per node pod CIDR (with_anchors).
+ * The same for a full sync (scope NULL) and for the prefixes of one change
+ * (learned then holds their routes, and only anchors in scope are added).
  * rejected (may be NULL) receives refused routes and partially accepted ones
  * with the reason. Both outputs are cleared first; desired comes back sorted.
  * Returns 0 or -1 (ENOMEM). */
 int route_sync_build_desired(const struct agent_config *cfg, const struct route_set *learned,
-			     bool with_anchors, struct route_set *desired,
-			     struct rejected_set *rejected);
+			     bool with_anchors, const struct route_scope *scope,
+			     struct route_set *desired, struct rejected_set *rejected);
+/* The entries of s for prefixes in the scope are replaced by those of with.
+ * -1 on ENOMEM. */
+int rejected_set_splice(struct rejected_set *s, const struct route_scope *sc,
+			const struct rejected_set *with);
 
 #endif

@@ -191,13 +191,18 @@ static json_t *sync_json(struct agent *a)
 	const struct route_sync_counts *c = &rs.last_counts, *t = &rs.total_counts;
 
 	reconcile_get_status(a->rec, &rs);
-	return json_pack("{s:I, s:I, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}}",
+	/* consistency_checks: full fetches compared with what was learned per
+	 * prefix; disagreements: routes where they differed (0 when all is well). */
+	return json_pack("{s:I, s:I, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}}",
 			 "last_sync", (json_int_t)rs.last_sync, "duration_ms",
 			 (json_int_t)rs.last_sync_ms, "stale_sweep_allowed", rs.sweep_allowed,
 			 "stale_sweep", rs.sweep_reason, "added", (json_int_t)c->added, "replaced",
 			 (json_int_t)c->replaced, "deleted", (json_int_t)c->deleted, "failed",
 			 (json_int_t)c->failed, "held", (json_int_t)c->held, "fetches",
-			 (json_int_t)rs.n_fetches, "syncs", (json_int_t)rs.n_syncs, "since_start",
+			 (json_int_t)rs.n_fetches, "syncs", (json_int_t)rs.n_syncs, "prefixes_queried",
+			 (json_int_t)rs.queried, "query_rounds", (json_int_t)rs.query_rounds,
+			 "consistency_checks", (json_int_t)rs.n_checks, "disagreements",
+			 (json_int_t)rs.n_disagreements, "since_start",
 			 "added", (json_int_t)t->added, "replaced", (json_int_t)t->replaced,
 			 "deleted", (json_int_t)t->deleted, "failed", (json_int_t)t->failed);
 }

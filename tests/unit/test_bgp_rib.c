@@ -395,6 +395,134 @@ static void test_ten_thousand_prefixes(void **state)
 	free(json);
 }
 
+/* --- one prefix's answer (`show bgp ... PREFIX json`) --------------- */
+
+static struct bgp_rib_stats parse_prefix_fixture(const char *name, struct route_set *s)
+{
+	struct bgp_rib_stats st;
+	char err[256] = "";
+	size_t len;
+	char *json = load(name, &len);
+
+	if (bgp_rib_parse_prefix(json, len, s, &st, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", name, err);
+	free(json);
+	route_set_sort(s);
+	return st;
+}
+
+/* The same rules as the full table: best path + multipath next hops. */
+static void test_prefix_ecmp(void **state)
+{
+	struct route_set s, full;
+	struct bgp_rib_stats st;
+
+	(void)state;
+	route_set_init(&s);
+	route_set_init(&full);
+	st = parse_prefix_fixture("frr/prefix_ipv4_ecmp.json", &s);
+	assert_int_equal(st.prefixes, 1);
+	assert_int_equal(st.routes, 1);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(fmt(&s.routes[0]), "10.244.2.0/24 via 192.168.1.1, via 192.168.2.1 metric 20");
+	parse_fixture("frr/ipv4_unicast.json", &full);
+	assert_true(route_equal(&s.routes[0], find(&full, "10.244.2.0/24")));
+	route_set_clear(&s);
+	parse_prefix_fixture("frr/prefix_ipv6_ecmp.json", &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.routes[0].n_nh, 2);
+	assert_int_equal(s.routes[0].dst.addr.family, AF_INET6);
+	route_set_free(&s);
+	route_set_free(&full);
+}
+
+/* multipath-relax: paths from two ASes (t1's, t3's over the unnumbered
+ * session); the relaxed one carries a "bestpath" object without "overall" and
+ * must not count as best. */
+static void test_prefix_multipath_relax(void **state)
+{
+	struct route_set s;
+	const struct route *r;
+	size_t ll = 0;
+
+	(void)state;
+	route_set_init(&s);
+	parse_prefix_fixture("frr/prefix_ipv4_relax.json", &s);
+	assert_int_equal(s.n, 1);
+	r = &s.routes[0];
+	assert_int_equal(r->n_nh, 2);
+	for (size_t i = 0; i < r->n_nh; i++) {
+		if (r->nh[i].gw.family == AF_INET6) {
+			ll++;
+			assert_string_equal(r->nh[i].ifname, "e3");
+		}
+	}
+	assert_int_equal(ll, 1);
+	route_set_free(&s);
+}
+
+/* RFC 5549 over an unnumbered session: bgpd names the interface per prefix,
+ * so no peers table is needed to complete the next hop. */
+static void test_prefix_unnumbered(void **state)
+{
+	struct route_set s;
+	const char *names[] = { "frr/prefix_ipv4_unnumbered.json", "frr/prefix_ipv6_unnumbered.json" };
+
+	(void)state;
+	route_set_init(&s);
+	for (size_t i = 0; i < 2; i++) {
+		route_set_clear(&s);
+		parse_prefix_fixture(names[i], &s);
+		assert_int_equal(s.n, 1);
+		assert_int_equal(s.routes[0].n_nh, 1);
+		assert_int_equal(s.routes[0].nh[0].gw.family, AF_INET6);
+		assert_true(IN6_IS_ADDR_LINKLOCAL(&s.routes[0].nh[0].gw.u.v6));
+		assert_string_equal(s.routes[0].nh[0].ifname, "e3");
+	}
+	route_set_free(&s);
+}
+
+static void test_prefix_no_route(void **state)
+{
+	struct route_set s;
+	struct bgp_rib_stats st;
+
+	(void)state;
+	route_set_init(&s);
+	/* Not in bgpd's table at all: "{}". */
+	st = parse_prefix_fixture("frr/prefix_ipv4_not_found.json", &s);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(st.prefixes, 0);
+	/* One path, not valid (its next hop unreachable): no best path. */
+	st = parse_prefix_fixture("frr/prefix_ipv4_no_best.json", &s);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(st.prefixes, 1);
+	assert_int_equal(st.no_best, 1);
+	/* Our own network is best: not learned. */
+	st = parse_prefix_fixture("frr/prefix_ipv4_local.json", &s);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(st.local, 1);
+	route_set_free(&s);
+}
+
+static void test_prefix_malformed(void **state)
+{
+	static const char *const bad[] = { "", "{", "[]", "{\"paths\":{}}",
+					   "{\"prefix\":\"10.1.0.0/16\",\"paths\":[{\"bestpath\":{\"overall\":}}]}",
+					   "{\"prefix\":\"10.1.0.0/16\",\"paths\":[]} x" };
+	struct route_set s;
+	char err[256];
+
+	(void)state;
+	route_set_init(&s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(bgp_rib_parse_prefix(bad[i], strlen(bad[i]), &s, NULL, err, sizeof(err)), -1);
+		assert_true(err[0] != '\0');
+	}
+	route_set_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +538,11 @@ int main(void)
 		cmocka_unit_test(test_skips_unusable),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_ten_thousand_prefixes),
+		cmocka_unit_test(test_prefix_ecmp),
+		cmocka_unit_test(test_prefix_multipath_relax),
+		cmocka_unit_test(test_prefix_unnumbered),
+		cmocka_unit_test(test_prefix_no_route),
+		cmocka_unit_test(test_prefix_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

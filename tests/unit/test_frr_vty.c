@@ -392,6 +392,65 @@ static void test_bad_commands_refused(void **state)
 	fake_stop(&f);
 }
 
+/* Three commands in one write; the answers come back in order (also one
+ * byte per read) and frr_reply_next() walks them with their statuses. */
+static void run_batch(enum behaviour how)
+{
+	static const char cmds[] = "show a\0show b\0show c";
+	struct fake f = { .how = how, .output = "{\"x\":1}", .status = FRR_CMD_SUCCESS,
+			  .later_status = FRR_CMD_WARNING, .commands = 3 };
+	struct frr_reply r = FRR_REPLY_INIT;
+	struct outcome o = { false, 0 };
+	struct frr_vty v;
+	const char *out;
+	size_t pos = 0, len, n = 0;
+	int status;
+
+	fake_start(&f);
+	assert_int_equal(vty_open_sync(&v, f.dir, "bgpd", 5000), FRR_VTY_OK);
+	assert_int_equal(frr_vty_request_batch(&v, cmds, sizeof(cmds), 3, 5000, &r, on_done, &o),
+			 FRR_VTY_OK);
+	while (!o.done)
+		assert_int_equal(event_loop_run_once(test_loop, 1000), 0);
+	assert_int_equal(o.rc, FRR_VTY_OK);
+	while (frr_reply_next(&r, &pos, &out, &len, &status)) {
+		assert_true(n < 3);
+		assert_int_equal(len, strlen("{\"x\":1}"));
+		assert_memory_equal(out, "{\"x\":1}", len);
+		assert_int_equal(status, n == 0 ? FRR_CMD_SUCCESS : FRR_CMD_WARNING);
+		n++;
+	}
+	assert_int_equal(n, 3);
+	assert_memory_equal(f.got[1], "show b", sizeof("show b"));
+	assert_memory_equal(f.got[2], "show c", sizeof("show c"));
+	frr_vty_free(&v);
+	frr_reply_free(&r);
+	fake_stop(&f);
+}
+
+static void test_batch(void **state)
+{
+	(void)state;
+	run_batch(ANSWER);
+	run_batch(ANSWER_BYTEWISE);
+}
+
+static void test_batch_refused(void **state)
+{
+	struct frr_reply r = FRR_REPLY_INIT;
+	struct outcome o = { false, 0 };
+	struct frr_vty v;
+
+	(void)state;
+	assert_int_equal(vty_open_sync(&v, "/nonexistent", "bgpd", 100), FRR_VTY_OK);
+	/* Count wrong, last command unterminated, an empty command. */
+	assert_int_equal(frr_vty_request_batch(&v, "a\0b", 4, 3, 100, &r, on_done, &o), FRR_VTY_ERR_ARG);
+	assert_int_equal(frr_vty_request_batch(&v, "a\0b", 3, 2, 100, &r, on_done, &o), FRR_VTY_ERR_ARG);
+	assert_int_equal(frr_vty_request_batch(&v, "a\0\0", 3, 2, 100, &r, on_done, &o), FRR_VTY_ERR_ARG);
+	assert_false(o.done);
+	frr_vty_free(&v);
+}
+
 /* --- against a live bgpd (only when BGP_TEST_VTY_DIR names its vty
  * directory: the integration test routing_frr_json.sh starts one) --------- */
 
@@ -467,6 +526,8 @@ int main(void)
 		cmocka_unit_test(test_daemon_hangs_up),
 		cmocka_unit_test(test_connect_errors),
 		cmocka_unit_test(test_bad_commands_refused),
+		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_batch_refused),
 	};
 
 	const char *live_dir = getenv("BGP_TEST_VTY_DIR");

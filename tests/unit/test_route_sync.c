@@ -200,7 +200,7 @@ static void test_build_desired(void **state)
 	add(&f->have, R("10.244.3.0/24", "192.168.1.11", "192.168.1.1")); /* one bad next hop */
 	add(&f->have, R("fd00:10:244:2::/64", "fd00:1::1", NULL));
 	route_set_sort(&f->have);
-	assert_int_equal(route_sync_build_desired(&cfg, &f->have, true, &desired, &rej), 0);
+	assert_int_equal(route_sync_build_desired(&cfg, &f->have, true, NULL, &desired, &rej), 0);
 	assert_int_equal(desired.n, 4);
 	assert_string_equal(route_format(&desired.routes[0], buf, sizeof(buf)),
 			    "unreachable 10.244.1.0/24 metric 4278198272");
@@ -216,7 +216,7 @@ static void test_build_desired(void **state)
 	assert_non_null(strstr(rej.v[2].reason, "node's own address"));
 	/* Without ECMP: one next hop, always the same one; no anchors asked. */
 	cfg.kernel.ecmp = false;
-	assert_int_equal(route_sync_build_desired(&cfg, &f->have, false, &desired, NULL), 0);
+	assert_int_equal(route_sync_build_desired(&cfg, &f->have, false, NULL, &desired, NULL), 0);
 	assert_int_equal(desired.n, 3);
 	assert_string_equal(route_format(&desired.routes[0], buf, sizeof(buf)),
 			    "10.244.2.0/24 via 192.168.1.1 metric 20");
