@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 
 #include "kroute_msg.h"
+#include "kroute_nhg_msg.h"
+#include "kroute_priv.h"
 #include "log.h"
 
 /* Requests per sendmsg(): all of them are processed inside that one system
@@ -34,15 +36,6 @@
 #define SOCK_SNDBUF (4 * BATCH_MAX_BYTES)
 /* A dump that raced with a change (NLM_F_DUMP_INTR) is inconsistent: again. */
 #define DUMP_ATTEMPTS 3
-#define KROUTE_ERR_AGAIN 1 /* internal only */
-
-struct kroute {
-	struct nl_sock *sk;
-	uint32_t table;
-	uint8_t protocol;
-	uint32_t seq;
-	unsigned char *batch; /* BATCH_MAX_BYTES of requests being assembled */
-};
 
 static void set_sockopt_int(int fd, int level, int opt, int val)
 {
@@ -86,6 +79,8 @@ int kroute_open(struct kroute **out, uint32_t table, uint8_t protocol)
 	kr->table = table;
 	kr->protocol = protocol;
 	kr->seq = 0x40000000u; /* apart from libnl's own numbering used by dumps */
+	nhg_table_init(&kr->nhg);
+	kroute_nhg_open(kr);
 	*out = kr;
 	return KROUTE_OK;
 }
@@ -97,6 +92,7 @@ void kroute_close(struct kroute *kr)
 	if (kr->sk != NULL)
 		nl_socket_free(kr->sk);
 	free(kr->batch);
+	nhg_table_free(&kr->nhg);
 	free(kr);
 }
 
@@ -108,6 +104,19 @@ struct dump_ctx {
 	int rc;
 };
 
+/* A route through a nexthop object gets its next hops from the object (the
+ * kernel repeats them inline only in nexthop_compat_mode). */
+static void add_dumped(struct dump_ctx *d, struct nlmsghdr *h, struct route *r)
+{
+	uint32_t id = nhg_msg_route_nh_id(h);
+	int rc = id != 0 ? kroute_nhg_dumped_route(d->kr, id, r) : KROUTE_OK;
+
+	if (rc == KROUTE_OK && route_set_add(d->out, r) < 0)
+		rc = KROUTE_ERR_NOMEM;
+	if (rc != KROUTE_OK && d->rc == KROUTE_OK)
+		d->rc = rc;
+}
+
 static int on_dump_msg(struct nl_msg *msg, void *arg)
 {
 	struct dump_ctx *d = arg;
@@ -118,9 +127,8 @@ static int on_dump_msg(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	/* The kernel filters too (strict checking), but older ones ignore it. */
 	if (rtnl_route_get_table(rt) == d->kr->table &&
-	    rtnl_route_get_protocol(rt) == d->kr->protocol && kroute_msg_to_route(rt, &r) == 0 &&
-	    route_set_add(d->out, &r) < 0)
-		d->rc = KROUTE_ERR_NOMEM;
+	    rtnl_route_get_protocol(rt) == d->kr->protocol && kroute_msg_to_route(rt, &r) == 0)
+		add_dumped(d, nlmsg_hdr(msg), &r);
 	rtnl_route_put(rt);
 	return NL_OK;
 }
@@ -154,7 +162,9 @@ int kroute_dump(struct kroute *kr, struct route_set *out)
 
 	for (int i = 0; i < DUMP_ATTEMPTS && rc == KROUTE_ERR_AGAIN; i++) {
 		route_set_clear(out);
-		rc = dump_family(kr, AF_INET, out);
+		rc = kroute_nhg_dump(kr);
+		if (rc == KROUTE_OK)
+			rc = dump_family(kr, AF_INET, out);
 		if (rc == KROUTE_OK)
 			rc = dump_family(kr, AF_INET6, out);
 	}
@@ -182,23 +192,38 @@ static bool batch_append(struct kroute *kr, size_t *used, struct nl_msg *msg, ui
 	return true;
 }
 
+/* Results of operations not settled yet (settled: 0 or a kroute_err). */
+#define RESULT_PENDING 1 /* to send, or sent and not answered */
+#define RESULT_RETRY 2   /* to send again with inline next hops */
+
+/* One kroute_apply(): the operations, their results
+ * and the nexthop object each route points at (0: inline next hops). */
+struct apply_ctx {
+	const struct route_op *ops;
+	int *results;
+	uint32_t *nh_ids;
+	size_t retry; /* refused their object: sent again inline */
+};
+
 /* Sends ops[from, from+n) as one buffer; returns how many it covered, or < 0.
  * Only the last request asks for an acknowledgement: once it arrives, every
  * earlier one was processed, and those that failed sent their error first. */
-static int send_batch(struct kroute *kr, const struct route_op *ops, size_t from, size_t n,
-		      int *results, uint32_t first_seq, size_t *fence)
+static int send_batch(struct kroute *kr, struct apply_ctx *a, size_t from, size_t n,
+		      uint32_t first_seq, size_t *fence)
 {
 	size_t used = 0, last = 0, count = 0;
 	int rc;
 
 	for (; count < n && count < BATCH_MAX_MSGS; count++) {
-		const struct route_op *op = &ops[from + count];
+		const struct route_op *op = &a->ops[from + count];
 		struct nl_msg *msg = NULL;
 		size_t at = used;
 
-		rc = kroute_msg_build(op, kr->table, kr->protocol, &msg);
+		if (a->results[from + count] != RESULT_PENDING)
+			continue; /* already right in the kernel */
+		rc = kroute_msg_build(op, kr->table, kr->protocol, a->nh_ids[from + count], &msg);
 		if (rc != KROUTE_OK) {
-			results[from + count] = rc; /* never sent */
+			a->results[from + count] = rc; /* never sent */
 			kroute_msg_log_failure(op, rc, NULL);
 			continue;
 		}
@@ -220,31 +245,46 @@ static int send_batch(struct kroute *kr, const struct route_op *ops, size_t from
 	return (int)count;
 }
 
+/* A failed operation. One that named a nexthop object is sent again with
+ * its next hops inline: the object vanished behind our back (the dump that
+ * follows such events re-reads them) or the kernel would not take it there. */
+static void op_failed(struct apply_ctx *a, size_t i, int err, const struct nlmsghdr *h)
+{
+	if (a->nh_ids[i] != 0 && err == -EINVAL) { /* "Nexthop id does not exist" */
+		if (a->retry++ == 0)
+			kroute_msg_log_failure(&a->ops[i], err, h);
+		a->nh_ids[i] = 0;
+		a->results[i] = RESULT_RETRY;
+		return;
+	}
+	a->results[i] = KROUTE_ERR_KERNEL;
+	kroute_msg_log_failure(&a->ops[i], err, h);
+}
+
 /* One answer: an error for the request with that sequence number, or the
  * fence's acknowledgement (then *done). */
-static void handle_answer(struct nlmsghdr *h, const struct route_op *ops, size_t from,
-			  size_t count, uint32_t first_seq, size_t fence, int *results, bool *done)
+static void handle_answer(struct nlmsghdr *h, struct apply_ctx *a, size_t from, size_t count,
+			  uint32_t first_seq, size_t fence, bool *done)
 {
 	uint32_t idx = h->nlmsg_seq - first_seq;
 	int err;
 
-	if (h->nlmsg_type != NLMSG_ERROR || idx >= count || results[from + idx] != 1)
+	if (h->nlmsg_type != NLMSG_ERROR || idx >= count || a->results[from + idx] != RESULT_PENDING)
 		return;
 	err = kroute_msg_ack_error(h);
 	if (idx == fence)
 		*done = true;
-	if (err == 0 || (ops[from + idx].kind == ROUTE_OP_DELETE && (err == -ESRCH || err == -ENOENT))) {
-		results[from + idx] = KROUTE_OK;
+	if (err == 0 || (a->ops[from + idx].kind == ROUTE_OP_DELETE && (err == -ESRCH || err == -ENOENT))) {
+		a->results[from + idx] = KROUTE_OK;
 		return;
 	}
-	results[from + idx] = KROUTE_ERR_KERNEL;
-	kroute_msg_log_failure(&ops[from + idx], err, h);
+	op_failed(a, from + idx, err, h);
 }
 
 /* Reads the errors of a batch until the fence's acknowledgement; what did
  * not fail by then succeeded. */
-static int read_answers(struct kroute *kr, const struct route_op *ops, size_t from, size_t count,
-			size_t fence, uint32_t first_seq, int *results)
+static int read_answers(struct kroute *kr, struct apply_ctx *a, size_t from, size_t count,
+			size_t fence, uint32_t first_seq)
 {
 	bool done = false;
 
@@ -261,49 +301,161 @@ static int read_answers(struct kroute *kr, const struct route_op *ops, size_t fr
 			return -1;
 		}
 		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, len); h = nlmsg_next(h, &len))
-			handle_answer(h, ops, from, count, first_seq, fence, results, &done);
+			handle_answer(h, a, from, count, first_seq, fence, &done);
 		free(buf);
 	}
 	for (size_t i = from; i < from + count; i++)
-		if (results[i] == 1)
-			results[i] = KROUTE_OK;
+		if (a->results[i] == RESULT_PENDING)
+			a->results[i] = KROUTE_OK;
 	return 0;
 }
 
-int kroute_apply(struct kroute *kr, const struct route_op *ops, size_t n, int *results_out)
+/* Sends every operation still RESULT_PENDING, in batches. 0 or KROUTE_ERR_SOCKET. */
+static int send_all(struct kroute *kr, struct apply_ctx *a, size_t n)
 {
-	int *results = results_out ? results_out : calloc(n ? n : 1, sizeof(int));
-	size_t from = 0;
-	int failed = 0;
-
-	if (results == NULL)
-		return KROUTE_ERR_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		results[i] = 1; /* not answered yet */
-	while (from < n) {
+	for (size_t from = 0; from < n;) {
 		uint32_t first_seq = kr->seq;
 		size_t fence = SIZE_MAX;
-		int count = send_batch(kr, ops, from, n - from, results, first_seq, &fence);
+		int count = send_batch(kr, a, from, n - from, first_seq, &fence);
 
 		/* Never reuse these numbers, even after a failure: late answers to
 		 * this batch must not be taken for answers to the next one. */
 		kr->seq += BATCH_MAX_MSGS;
-		if (count < 0 || (fence != SIZE_MAX &&
-				  read_answers(kr, ops, from, (size_t)count, fence, first_seq, results) < 0)) {
-			failed = KROUTE_ERR_SOCKET;
-			break;
-		}
+		if (count < 0 ||
+		    (fence != SIZE_MAX && read_answers(kr, a, from, (size_t)count, fence, first_seq) < 0))
+			return KROUTE_ERR_SOCKET;
 		from += (size_t)count;
 	}
+	return KROUTE_OK;
+}
+
+/* The nexthop object of every operation (created first); results[i] is 1
+ * for those still to send, 0 for those already right in the kernel. */
+static void prepare_ops(struct kroute *kr, struct apply_ctx *a, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
-		if (results[i] == 1) /* never answered: the socket failed */
-			results[i] = KROUTE_ERR_SOCKET;
-		if (failed >= 0)
-			failed += results[i] != KROUTE_OK;
+		bool skip = false;
+
+		a->nh_ids[i] = kroute_nhg_prepare(kr, &a->ops[i], &skip);
+		a->results[i] = skip ? KROUTE_OK : RESULT_PENDING;
 	}
-	if (results != results_out)
-		free(results);
+}
+
+/* Operations that refused their object go again inline; what we knew of
+ * the objects is then wrong: forgotten (and none deleted) until a dump. */
+static int send_again_inline(struct kroute *kr, struct apply_ctx *a, size_t n)
+{
+	if (a->retry == 0)
+		return KROUTE_OK;
+	log_warnx("kernel routes: %zu routes refused their nexthop object; sent again with their "
+		  "next hops inline", a->retry);
+	kroute_nhg_forget(kr);
+	for (size_t i = 0; i < n; i++)
+		if (a->results[i] == RESULT_RETRY)
+			a->results[i] = RESULT_PENDING;
+	return send_all(kr, a, n);
+}
+
+static void commit_ops(struct kroute *kr, const struct apply_ctx *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a->results[i] == KROUTE_OK)
+			kroute_nhg_commit(kr, &a->ops[i], a->nh_ids[i]);
+	kroute_nhg_collect(kr);
+}
+
+int kroute_apply(struct kroute *kr, const struct route_op *ops, size_t n, int *results_out)
+{
+	struct apply_ctx a = { ops, results_out, NULL, 0 };
+	int failed = 0;
+
+	if (a.results == NULL)
+		a.results = calloc(n ? n : 1, sizeof(int));
+	a.nh_ids = calloc(n ? n : 1, sizeof(*a.nh_ids));
+	if (a.results == NULL || a.nh_ids == NULL) {
+		if (a.results != results_out)
+			free(a.results);
+		free(a.nh_ids);
+		return KROUTE_ERR_NOMEM;
+	}
+	prepare_ops(kr, &a, n);
+	if (send_all(kr, &a, n) != KROUTE_OK || send_again_inline(kr, &a, n) != KROUTE_OK)
+		failed = KROUTE_ERR_SOCKET;
+	for (size_t i = 0; i < n; i++) {
+		if (a.results[i] > 0) /* never answered: the socket failed */
+			a.results[i] = KROUTE_ERR_SOCKET;
+		if (failed >= 0)
+			failed += a.results[i] != KROUTE_OK;
+	}
+	commit_ops(kr, &a, n);
+	if (a.results != results_out)
+		free(a.results);
+	free(a.nh_ids);
 	return failed;
+}
+
+/* --- single requests ------------------------------------------------------ */
+
+struct talk_ctx {
+	uint32_t seq;
+	kroute_reply_fn on_reply;
+	void *arg;
+	const char *what;
+	int rc;
+	bool done;
+};
+
+static void talk_answer(struct nlmsghdr *h, struct talk_ctx *t)
+{
+	const char *ext;
+
+	if (h->nlmsg_seq != t->seq)
+		return;
+	if (h->nlmsg_type != NLMSG_ERROR) {
+		if (t->on_reply != NULL)
+			t->on_reply(h, t->arg);
+		return;
+	}
+	t->done = true;
+	t->rc = kroute_msg_ack_error(h);
+	if (t->rc == 0 || t->what == NULL)
+		return;
+	ext = kroute_msg_ext_ack(h);
+	log_warnx("kernel routes: %s: %s%s%s", t->what, strerror(-t->rc), ext ? ": " : "",
+		  ext ? ext : "");
+}
+
+int kroute_talk(struct kroute *kr, struct nl_msg *msg, kroute_reply_fn on_reply, void *arg,
+		const char *what)
+{
+	struct talk_ctx t = { kr->seq++, on_reply, arg, what, 0, false };
+	struct nlmsghdr *req = nlmsg_hdr(msg);
+	int rc;
+
+	req->nlmsg_seq = t.seq;
+	req->nlmsg_flags |= NLM_F_ACK;
+	rc = nl_sendto(kr->sk, req, req->nlmsg_len);
+	nlmsg_free(msg);
+	while (rc >= 0 && !t.done) {
+		unsigned char *buf = NULL;
+		struct sockaddr_nl peer;
+		struct nlmsghdr *h;
+		int len = nl_recv(kr->sk, &peer, &buf, NULL);
+
+		if (len <= 0) {
+			free(buf);
+			rc = len < 0 ? len : -NLE_BAD_SOCK;
+			break;
+		}
+		for (h = (struct nlmsghdr *)buf; nlmsg_ok(h, len); h = nlmsg_next(h, &len))
+			talk_answer(h, &t);
+		free(buf);
+	}
+	if (rc < 0) {
+		log_warnx("kernel routes: %s: %s", what ? what : "request", nl_geterror(rc));
+		return -EIO;
+	}
+	return t.rc;
 }
 
 static int apply_one(struct kroute *kr, enum route_op_kind kind, const struct route *r)

@@ -30,7 +30,11 @@ void kroute_close(struct kroute *kr);
 
 /* Reads every IPv4 and IPv6 route of our table and protocol into out (cleared
  * first, sorted on return): gateways, interfaces, multipath next hops and
- * IPv6 next hops of IPv4 routes (RTA_VIA). */
+ * IPv6 next hops of IPv4 routes (RTA_VIA); a route through a nexthop object
+ * shows the object's next hops. Also re-reads the nexthop objects (routes
+ * that share a next-hop set point at one group of ours, see
+ * kroute_nexthop_gone()); ours that no route uses are deleted by the next
+ * kroute_apply(). */
 int kroute_dump(struct kroute *kr, struct route_set *out);
 
 /* Create-or-replace one route (all of its next hops as one multipath route).
@@ -49,6 +53,18 @@ int kroute_delete(struct kroute *kr, const struct route *r);
  * failed operations, or a negative kroute_err if the socket itself failed. */
 int kroute_apply(struct kroute *kr, const struct route_op *ops, size_t n, int *results);
 
+/* A next hop went away (a BGP peer went down): every nexthop group holding
+ * it loses it in place, one kernel request whatever the number of routes,
+ * and the kernel removes the routes whose only next hop it was. nh->gw is
+ * the gateway; ifindex/ifname (0 / "") narrow it to one link. Returns the
+ * number of groups changed, or a negative kroute_err. The routes' next hops
+ * as a kroute_dump() now shows them changed; a later kroute_apply()
+ * REPLACE asking for what a route already has sends nothing. */
+int kroute_nexthop_gone(struct kroute *kr, const struct nexthop *nh);
+/* "in use (G groups, N next hops)" or "refused: reason" (routes then carry
+ * their next hops inline), for status. */
+const char *kroute_nexthop_groups_status(const struct kroute *kr, char *buf, size_t len);
+
 /* The anchor for one of the node's own pod CIDRs (route_make_anchor()). */
 int kroute_anchor_install(struct kroute *kr, const struct prefix *dst);
 int kroute_anchor_remove(struct kroute *kr, const struct prefix *dst);
@@ -56,13 +72,17 @@ int kroute_anchor_remove(struct kroute *kr, const struct prefix *dst);
 /* --- monitor --------------------------------------------------------- */
 /* A separate socket subscribed to IPv4/IPv6 route and link events. */
 int kroute_monitor_open(struct kroute_monitor **m, uint32_t table, uint8_t protocol);
+/* Lets the monitor check events of nexthop objects, and of routes through
+ * them, against what kr made (without it: every deletion of an object of
+ * our protocol is news, and routes compare by their next hops). */
+void kroute_monitor_use(struct kroute_monitor *m, struct kroute *kr);
 /* Non-blocking fd to put in poll() for POLLIN. */
 int kroute_monitor_fd(const struct kroute_monitor *m);
 /* Reads every pending event. *routes_changed: a route of our table and
  * protocol was deleted (also by us), or added/replaced (by anyone) so that it
  * is not one of ours (the routes the agent installed, sorted; NULL: any
  * addition is news), or a route of another protocol replaced one in our
- * table; *links_changed: a link appeared, disappeared or changed its
+ * table, or a nexthop object of ours was deleted or changed; *links_changed: a link appeared, disappeared or changed its
  * up/running state. Also true after the socket overflowed (events lost:
  * resync). Both are only set, never cleared. Returns 0 or a kroute_err. */
 int kroute_monitor_drain(struct kroute_monitor *m, const struct route_set *ours,

@@ -1,5 +1,6 @@
 /* Route and link events: tells the daemon when a reconcile is due. */
 #include <errno.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/attr.h>
@@ -13,6 +14,8 @@
 
 #include "kroute.h"
 #include "kroute_msg.h"
+#include "kroute_nhg_msg.h"
+#include "kroute_priv.h"
 #include "log.h"
 
 /* linux/if.h has it but clashes with net/if.h. */
@@ -36,6 +39,7 @@ struct kroute_monitor {
 	size_t n_links, cap_links;
 	bool (*watch)(void *arg, const struct prefix *dst); /* routes of other owners */
 	void *watch_arg;
+	struct kroute *kr; /* its nexthop objects, when known (kroute_monitor_use) */
 };
 
 static struct link_state *link_insert(struct kroute_monitor *m, int ifindex);
@@ -84,7 +88,7 @@ int kroute_monitor_open(struct kroute_monitor **out, uint32_t table, uint8_t pro
 	nl_socket_disable_seq_check(m->sk);
 	if ((rc = nl_connect(m->sk, NETLINK_ROUTE)) < 0 ||
 	    (rc = nl_socket_add_memberships(m->sk, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,
-					    RTNLGRP_LINK, 0)) < 0 ||
+					    RTNLGRP_LINK, RTNLGRP_NEXTHOP, 0)) < 0 ||
 	    (rc = nl_socket_set_nonblocking(m->sk)) < 0) {
 		log_warnx("kernel routes: cannot open the event monitor: %s", nl_geterror(rc));
 		kroute_monitor_close(m);
@@ -109,6 +113,11 @@ void kroute_monitor_close(struct kroute_monitor *m)
 		nl_socket_free(m->sk);
 	free(m->links);
 	free(m);
+}
+
+void kroute_monitor_use(struct kroute_monitor *m, struct kroute *kr)
+{
+	m->kr = kr;
 }
 
 int kroute_monitor_fd(const struct kroute_monitor *m)
@@ -142,6 +151,47 @@ static bool own_route_differs(struct nlmsghdr *h, const struct route_set *ours)
 	return differs;
 }
 
+/* A route of ours through nexthop object id: kroute knows which object each
+ * of its routes points at (cheaper than comparing next hops, and right also
+ * when the kernel does not repeat them, nexthop_compat_mode = 0). */
+static bool points_where_we_put_it(struct kroute *kr, struct nlmsghdr *h, uint32_t id)
+{
+	struct prefix dst;
+	uint32_t metric;
+
+	return kroute_msg_route_key(h, &dst, &metric) == 0 &&
+	       nhg_route_get(&kr->nhg, &dst, metric) == id;
+}
+
+static bool same_object(const struct nhg_obj *a, const struct nhg_obj *b)
+{
+	if (a->is_group != b->is_group)
+		return false;
+	if (a->is_group)
+		return a->n_members == b->n_members &&
+		       memcmp(a->members, b->members, a->n_members * sizeof(a->members[0])) == 0;
+	return ip_addr_equal(&a->nh.gw, &b->nh.gw) && a->nh.ifindex == b->nh.ifindex;
+}
+
+/* A nexthop object of our protocol deleted (by someone else, when kroute
+ * still counts on it; by anyone, when the monitor does not know kroute) or
+ * changed to something kroute did not make it. */
+static bool nexthop_event_matters(struct kroute_monitor *m, struct nlmsghdr *h)
+{
+	const struct nhmsg *nhm = nlmsg_data(h);
+	struct nhg_obj got, *have;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*nhm)) || nhm->nh_protocol != m->protocol)
+		return false;
+	if (m->kr == NULL)
+		return h->nlmsg_type == RTM_DELNEXTHOP;
+	have = nhg_find(&m->kr->nhg, nhg_msg_id(h));
+	if (have == NULL || !have->ours)
+		return false;
+	return h->nlmsg_type == RTM_DELNEXTHOP || nhg_msg_parse(h, m->protocol, &got) < 0 ||
+	       !same_object(have, &got);
+}
+
 /* Ours deleted (by anyone: a reconcile restores what is still wanted), ours
  * changed by someone else, or a route of another owner that replaced one in
  * our table. */
@@ -149,11 +199,17 @@ static bool route_event_matters(struct kroute_monitor *m, struct nlmsghdr *h,
 				const struct route_set *ours)
 {
 	const struct rtmsg *rtm = nlmsg_data(h);
+	uint32_t id;
 
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) || route_table(h, rtm) != m->table)
 		return false;
-	if (rtm->rtm_protocol == m->protocol)
-		return h->nlmsg_type == RTM_DELROUTE || own_route_differs(h, ours);
+	if (rtm->rtm_protocol == m->protocol) {
+		if (h->nlmsg_type == RTM_DELROUTE)
+			return true;
+		if (m->kr != NULL && (id = nhg_msg_route_nh_id(h)) != 0)
+			return !points_where_we_put_it(m->kr, h, id);
+		return own_route_differs(h, ours);
+	}
 	return h->nlmsg_type == RTM_NEWROUTE && (h->nlmsg_flags & NLM_F_REPLACE);
 }
 
@@ -239,6 +295,11 @@ static void classify(struct kroute_monitor *m, struct nlmsghdr *h, const struct 
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
 		if (other_route_matters(m, h) || (!*routes && route_event_matters(m, h, ours)))
+			*routes = true;
+		break;
+	case RTM_NEWNEXTHOP:
+	case RTM_DELNEXTHOP:
+		if (!*routes && nexthop_event_matters(m, h))
 			*routes = true;
 		break;
 	case RTM_NEWLINK:

@@ -40,7 +40,7 @@ static unsigned char route_scope(const struct route *r)
 	return RT_SCOPE_UNIVERSE;
 }
 
-static int nexthop_ifindex(const struct nexthop *nh, int *ifindex)
+int kroute_msg_nexthop_ifindex(const struct nexthop *nh, int *ifindex)
 {
 	*ifindex = nh->ifindex;
 	if (*ifindex <= 0 && nh->ifname[0] != '\0') {
@@ -77,7 +77,7 @@ static int put_gateway(struct nl_msg *msg, int dst_family, const struct ip_addr 
 
 static int put_single_nexthop(struct nl_msg *msg, const struct route *r)
 {
-	int ifindex, rc = nexthop_ifindex(&r->nh[0], &ifindex);
+	int ifindex, rc = kroute_msg_nexthop_ifindex(&r->nh[0], &ifindex);
 
 	if (rc != KROUTE_OK)
 		return rc;
@@ -97,7 +97,7 @@ static int put_multipath(struct nl_msg *msg, const struct route *r)
 	for (size_t i = 0; i < r->n_nh; i++) {
 		struct rtnexthop *rtnh;
 		size_t off;
-		int ifindex, rc = nexthop_ifindex(&r->nh[i], &ifindex);
+		int ifindex, rc = kroute_msg_nexthop_ifindex(&r->nh[i], &ifindex);
 
 		if (rc != KROUTE_OK)
 			return rc;
@@ -126,7 +126,7 @@ static int put_common(struct nl_msg *msg, const struct rtmsg *rtm, const struct 
 }
 
 static int build_replace(const struct route *r, uint32_t table, uint8_t protocol,
-			 struct nl_msg *msg)
+			 uint32_t nh_id, struct nl_msg *msg)
 {
 	struct rtmsg rtm;
 	int rc;
@@ -138,6 +138,8 @@ static int build_replace(const struct route *r, uint32_t table, uint8_t protocol
 		return rc;
 	if (r->n_nh == 0)
 		return KROUTE_ERR_ARG;
+	if (nh_id != 0)
+		return nla_put_u32(msg, RTA_NH_ID, nh_id) < 0 ? KROUTE_ERR_NOMEM : KROUTE_OK;
 	return r->n_nh == 1 ? put_single_nexthop(msg, r) : put_multipath(msg, r);
 }
 
@@ -156,7 +158,7 @@ static int build_delete(const struct route *r, uint32_t table, uint8_t protocol,
 }
 
 int kroute_msg_build(const struct route_op *op, uint32_t table, uint8_t protocol,
-		     struct nl_msg **out)
+		     uint32_t nh_id, struct nl_msg **out)
 {
 	bool del = op->kind == ROUTE_OP_DELETE;
 	/* An ADD is for a destination where we have no route: EXCL makes the
@@ -172,7 +174,7 @@ int kroute_msg_build(const struct route_op *op, uint32_t table, uint8_t protocol
 	if (msg == NULL)
 		return KROUTE_ERR_NOMEM;
 	rc = del ? build_delete(op->route, table, protocol, msg)
-		 : build_replace(op->route, table, protocol, msg);
+		 : build_replace(op->route, table, protocol, nh_id, msg);
 	if (rc != KROUTE_OK) {
 		nlmsg_free(msg);
 		return rc;
@@ -255,6 +257,27 @@ int kroute_msg_to_route(struct rtnl_route *rt, struct route *out)
 	return 0;
 }
 
+int kroute_msg_route_key(struct nlmsghdr *h, struct prefix *dst, uint32_t *metric)
+{
+	const struct rtmsg *rtm = nlmsg_data(h);
+	struct nlattr *d, *m;
+	size_t alen;
+
+	if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
+		return -1;
+	alen = ip_addr_len(rtm->rtm_family);
+	d = nlmsg_find_attr(h, sizeof(*rtm), RTA_DST);
+	m = nlmsg_find_attr(h, sizeof(*rtm), RTA_PRIORITY);
+	memset(dst, 0, sizeof(*dst));
+	dst->addr.family = rtm->rtm_family;
+	dst->len = rtm->rtm_dst_len;
+	if (d != NULL && nla_len(d) == (int)alen)
+		memcpy(dst->addr.u.bytes, nla_data(d), alen);
+	*metric = m != NULL && nla_len(m) == 4 ? nla_get_u32(m) : 0;
+	return 0;
+}
+
 /* --- acknowledgements -------------------------------------------------- */
 
 int kroute_msg_ack_error(const struct nlmsghdr *h)
@@ -267,7 +290,7 @@ int kroute_msg_ack_error(const struct nlmsghdr *h)
 }
 
 /* The kernel's explanation (NLMSGERR_ATTR_MSG), or NULL. */
-static const char *ext_ack_message(const struct nlmsghdr *h)
+const char *kroute_msg_ext_ack(const struct nlmsghdr *h)
 {
 	const struct nlmsgerr *e = nlmsg_data(h);
 	size_t off = sizeof(*e), total;
@@ -290,7 +313,7 @@ void kroute_msg_log_failure(const struct route_op *op, int err, const struct nlm
 {
 	static const char *const verbs[] = { "add", "replace", "delete" };
 	const char *why = ack ? strerror(-err) : kroute_strerror(err);
-	const char *ext = ack ? ext_ack_message(ack) : NULL;
+	const char *ext = ack ? kroute_msg_ext_ack(ack) : NULL;
 	char buf[ROUTE_STRLEN];
 
 	if (ack && err == -EEXIST && op->kind == ROUTE_OP_ADD)

@@ -371,6 +371,7 @@ static int open_kernel(struct reconciler *r)
 		return -1;
 	}
 	kroute_monitor_watch_others(r->mon, kroute_resolve_route_changed, r->nht);
+	kroute_monitor_use(r->mon, r->kr);
 	return event_loop_add(r->loop, kroute_monitor_fd(r->mon), on_monitor, r);
 }
 

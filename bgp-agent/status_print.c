@@ -220,6 +220,8 @@ static void print_header(const json_t *st, FILE *out)
 		"last sync %s, %lld stale held\n", num(a, "table"), num(a, "protocol"),
 		num(t, "added"), num(t, "replaced"), num(t, "deleted"), num(t, "failed"),
 		last, num(s, "held"));
+	if (json_object_get(s, "nexthop_groups") != NULL)
+		fprintf(out, "        nexthop groups: %s\n", str(s, "nexthop_groups"));
 	fprintf(out, "Sweep:  %s\n", str(s, "stale_sweep"));
 }
 

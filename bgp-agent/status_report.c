@@ -207,6 +207,17 @@ static json_t *sync_json(struct agent *a)
 			 "deleted", (json_int_t)t->deleted, "failed", (json_int_t)t->failed);
 }
 
+/* Whether routes share kernel nexthop groups, or why not. */
+static void add_nexthop_groups(struct agent *a, json_t *sync)
+{
+	struct kroute *kr = reconcile_kroute(a->rec);
+	char buf[256];
+
+	if (sync != NULL && kr != NULL)
+		json_object_set_new(sync, "nexthop_groups",
+				    json_string(kroute_nexthop_groups_status(kr, buf, sizeof(buf))));
+}
+
 static json_t *agent_json(struct agent *a)
 {
 	uint64_t md5_failures;
@@ -265,7 +276,7 @@ static json_t *route_counts_json(struct agent *a)
 static json_t *build_summary(struct agent *a, json_t **rejected)
 {
 	json_t *o = json_object();
-	json_t *peers = peers_json(a);
+	json_t *peers = peers_json(a), *sync;
 
 	*rejected = rejected_json(a);
 	count_filtered(peers, *rejected);
@@ -273,7 +284,9 @@ static json_t *build_summary(struct agent *a, json_t **rejected)
 	json_object_set_new(o, "frr", frr_json(a));
 	json_object_set_new(o, "peers", peers);
 	json_object_set_new(o, "routes", route_counts_json(a));
-	json_object_set_new(o, "sync", sync_json(a));
+	sync = sync_json(a);
+	add_nexthop_groups(a, sync);
+	json_object_set_new(o, "sync", sync);
 	return o;
 }
 

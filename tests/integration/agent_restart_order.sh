@@ -15,8 +15,10 @@ agent_conf node1 192.168.1.11 65001 10.244.5.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }' >/dev/null
 frr_start node1 "$(frr_bootstrap node1)" -n
 agent_start node1
-check "learned routes and the anchor installed" wait_until 40 sh -c \
-	"[ \$(ip -n $(ns node1) route show proto 52 | grep -cE '^(10\.244\.(1|9)\.0/24 via|unreachable 10\.244\.5\.0/24)') = 3 ]"
+three_installed() {
+	[ "$(kroutes node1 | grep -cE '^(10\.244\.(1|9)\.0/24 via|unreachable 10\.244\.5\.0/24)')" = 3 ]
+}
+check "learned routes and the anchor installed" wait_until 40 three_installed
 before=$(kroutes node1)
 
 # The node restarts its agent and FRR while the ToR is silent: the desired

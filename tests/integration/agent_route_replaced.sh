@@ -19,13 +19,14 @@ check "route installed" wait_until 40 has_route node1 '^10\.244\.7\.0/24 via 192
 want=$(kroutes node1)
 sleep 1 # past the agent's own start-up events
 
+routes_are_wanted() { [ "$(kroutes node1)" = "$want" ]; }
 # repaired_within WHAT IP-ROUTE-ARGS...: changes the route with ip route, then
 # checks the agent's routes are back to $want within BOUND_MS.
 repaired_within() {
 	local what=$1 t0 ms; shift
 	ip -n "$(ns node1)" route "$@" || { not_ok "$what: ip route $*"; return; }
 	t0=$(now_ms)
-	if wait_until 10 sh -c "[ \"\$(ip -n $(ns node1) route show proto 52)\" = '$want' ]"; then
+	if wait_until 10 routes_are_wanted; then
 		ms=$(( $(now_ms) - t0 ))
 		note "$what: repaired after $ms ms"
 		check "$what: repaired within $BOUND_MS ms (resync every ${RESYNC} s)" test "$ms" -le "$BOUND_MS"

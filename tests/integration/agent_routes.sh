@@ -130,7 +130,7 @@ note "restored after $(( $(now_ms) - t0 )) ms"
 frr_stop tor2
 check "tor2's only route withdrawn from the kernel" wait_until 30 no_route node1 '^10\.244\.8\.0/24'
 check "ECMP route falls back to one next hop (tor1)" \
-	wait_until 30 sh -c "ip -n $(ns node1) route show proto 52 10.244.100.0/24 | grep -q '^10.244.100.0/24 via 192.168.1.1 '"
+	wait_until 30 has_route node1 '^10\.244\.100\.0/24 via 192\.168\.1\.1 '
 
 # --- cleanup removes our routes and nothing else ------------------------------
 ip -n "$(ns node1)" route add 10.244.200.0/24 via 192.168.1.1 proto static

@@ -9,8 +9,12 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <arpa/inet.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -132,6 +136,28 @@ static void add_foreign_route(const char *dst, const char *gw, uint32_t table, u
 	rtnl_route_put(r);
 }
 
+/* `ip route replace DST via GW proto P`: as an admin would. */
+static void replace_route_as(const char *dst, const char *gw, uint8_t proto)
+{
+	struct rtnl_route *r = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *d = NULL, *g = NULL;
+
+	assert_int_equal(nl_addr_parse(dst, AF_UNSPEC, &d), 0);
+	assert_int_equal(nl_addr_parse(gw, AF_UNSPEC, &g), 0);
+	rtnl_route_set_family(r, nl_addr_get_family(d));
+	assert_int_equal(rtnl_route_set_dst(r, d), 0);
+	rtnl_route_set_table(r, TABLE);
+	rtnl_route_set_protocol(r, proto);
+	rtnl_route_set_priority(r, ROUTE_METRIC_LEARNED);
+	rtnl_route_nh_set_gateway(nh, g);
+	rtnl_route_add_nexthop(r, nh);
+	assert_int_equal(rtnl_route_add(helper_sk, r, NLM_F_CREATE | NLM_F_REPLACE), 0);
+	nl_addr_put(d);
+	nl_addr_put(g);
+	rtnl_route_put(r);
+}
+
 /* Counts kernel routes to dst (any table, any protocol) with this protocol. */
 static int count_kernel_routes(const char *dst, int proto)
 {
@@ -151,6 +177,111 @@ static int count_kernel_routes(const char *dst, int proto)
 	nl_cache_free(cache);
 	nl_addr_put(want);
 	return n;
+}
+
+/* --- nexthop objects (raw netlink: libnl 3.7 has no object for them) --- */
+
+struct raw_dump {
+	int type;               /* messages counted */
+	int proto;              /* -1: any */
+	bool groups;            /* nexthops: count groups (else members) */
+	struct nl_addr *dst;    /* routes: the one whose RTA_NH_ID is wanted */
+	uint32_t nh_id;
+	int n;
+};
+
+static int on_raw(struct nl_msg *msg, void *arg)
+{
+	struct raw_dump *d = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[RTA_MAX + 1];
+
+	if (h->nlmsg_type == RTM_NEWNEXTHOP && d->type == RTM_NEWNEXTHOP) {
+		const struct nhmsg *nhm = nlmsg_data(h);
+
+		assert_int_equal(nlmsg_parse(h, sizeof(*nhm), tb, NHA_MAX, NULL), 0);
+		if ((d->proto < 0 || nhm->nh_protocol == d->proto) && (tb[NHA_GROUP] != NULL) == d->groups)
+			d->n++;
+	} else if (h->nlmsg_type == RTM_NEWROUTE && d->type == RTM_NEWROUTE) {
+		const struct rtmsg *rtm = nlmsg_data(h);
+
+		assert_int_equal(nlmsg_parse(h, sizeof(*rtm), tb, RTA_MAX, NULL), 0);
+		if (rtm->rtm_protocol != PROTO || tb[RTA_DST] == NULL ||
+		    rtm->rtm_dst_len != nl_addr_get_prefixlen(d->dst) ||
+		    memcmp(nla_data(tb[RTA_DST]), nl_addr_get_binary_addr(d->dst),
+			   nl_addr_get_len(d->dst)) != 0)
+			return NL_OK;
+		d->n++;
+		d->nh_id = tb[RTA_NH_ID] ? nla_get_u32(tb[RTA_NH_ID]) : 0;
+	}
+	return NL_OK;
+}
+
+static void raw_dump(struct raw_dump *d, int family)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	unsigned char hdr[sizeof(struct rtmsg)] = { 0 };
+
+	hdr[0] = (unsigned char)family; /* rtm_family and nh_family come first */
+	assert_int_equal(nl_connect(sk, NETLINK_ROUTE), 0);
+	assert_true(nl_send_simple(sk, d->type == RTM_NEWNEXTHOP ? RTM_GETNEXTHOP : RTM_GETROUTE,
+				   NLM_F_DUMP, hdr,
+				   d->type == RTM_NEWNEXTHOP ? sizeof(struct nhmsg) : sizeof(struct rtmsg)) >= 0);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_raw, d);
+	assert_int_equal(nl_recvmsgs_default(sk), 0);
+	nl_socket_free(sk);
+}
+
+/* Nexthop objects of a protocol (-1: any): groups, or member next hops. */
+static int count_objects(int proto, bool groups)
+{
+	struct raw_dump d = { .type = RTM_NEWNEXTHOP, .proto = proto, .groups = groups };
+
+	raw_dump(&d, AF_UNSPEC);
+	return d.n;
+}
+
+/* The nexthop object our route to dst points at (0: inline next hops). */
+static uint32_t route_nh_id(const char *dst)
+{
+	struct raw_dump d = { .type = RTM_NEWROUTE };
+
+	assert_int_equal(nl_addr_parse(dst, AF_UNSPEC, &d.dst), 0);
+	raw_dump(&d, nl_addr_get_family(d.dst));
+	nl_addr_put(d.dst);
+	assert_int_equal(d.n, 1);
+	return d.nh_id;
+}
+
+/* Another owner's nexthop object (proto 4), as `ip nexthop add` makes it. */
+static void add_foreign_nexthop(uint32_t id, const char *gw, const char *dev)
+{
+	struct nhmsg nhm = { .nh_family = AF_INET, .nh_protocol = FOREIGN_PROTO };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWNEXTHOP, NLM_F_CREATE | NLM_F_EXCL);
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, gw, &a), 1);
+	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
+	assert_int_equal(nla_put_u32(msg, NHA_ID, id), 0);
+	assert_int_equal(nla_put_u32(msg, NHA_OIF, if_nametoindex(dev)), 0);
+	assert_int_equal(nla_put(msg, NHA_GATEWAY, 4, &a), 0);
+	assert_true(nl_send_auto(helper_sk, msg) >= 0);
+	assert_int_equal(nl_wait_for_ack(helper_sk), 0);
+	nlmsg_free(msg);
+}
+
+/* `ip nexthop del id ID`, as an admin would. */
+static void delete_nexthop(uint32_t id)
+{
+	struct nhmsg nhm = { .nh_family = AF_UNSPEC };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELNEXTHOP, 0);
+
+	assert_true(id != 0);
+	assert_int_equal(nlmsg_append(msg, &nhm, sizeof(nhm), NLMSG_ALIGNTO), 0);
+	assert_int_equal(nla_put_u32(msg, NHA_ID, id), 0);
+	assert_true(nl_send_auto(helper_sk, msg) >= 0);
+	assert_int_equal(nl_wait_for_ack(helper_sk), 0);
+	nlmsg_free(msg);
 }
 
 /* --- routes ----------------------------------------------------------- */
@@ -352,6 +483,166 @@ static void test_delete_and_errors(void **state)
 	route_set_free(&s);
 }
 
+static void apply_ok(enum route_op_kind kind, const struct route *rs, size_t n)
+{
+	struct route_op ops[8];
+
+	for (size_t i = 0; i < n; i++)
+		ops[i] = (struct route_op){ kind, &rs[i] };
+	assert_int_equal(kroute_apply(kr, ops, n, NULL), 0);
+}
+
+static const char *groups_status(struct kroute *k)
+{
+	static char buf[256];
+
+	return kroute_nexthop_groups_status(k, buf, sizeof(buf));
+}
+
+/* Routes with the same next-hop set share one group; one next hop is a
+ * member object of its own; the dump shows the next hops; a next hop going
+ * away changes the group in place (the routes stay, on the same group) and
+ * removes the route whose only next hop it was; a REPLACE asking for what
+ * a route already has then sends nothing; unused objects are deleted. */
+static void test_nexthop_groups(void **state)
+{
+	struct route rs[] = {
+		R("10.244.60.0/24", "192.168.1.1", "192.168.2.1", NULL),
+		R("10.244.61.0/24", "192.168.1.1", "192.168.2.1", NULL),
+		R("10.244.62.0/24", "192.168.1.1", NULL),
+		R("fd00:10:244:60::/64", "fd00:1::1", "fd00:2::1", NULL),
+	};
+	struct route after = R("10.244.60.0/24", "192.168.2.1", NULL);
+	struct nexthop gone = { 0 };
+	struct route_set s;
+	uint32_t g;
+	char err[64];
+	const struct route *k;
+
+	(void)state;
+	route_set_init(&s);
+	apply_ok(ROUTE_OP_REPLACE, rs, 4);
+	g = route_nh_id("10.244.60.0/24");
+	assert_true(g != 0);
+	assert_int_equal(route_nh_id("10.244.61.0/24"), g);
+	assert_true(route_nh_id("10.244.62.0/24") != 0);
+	assert_true(route_nh_id("10.244.62.0/24") != g);
+	assert_true(route_nh_id("fd00:10:244:60::/64") != 0);
+	assert_int_equal(count_objects(PROTO, true), 2);  /* v4 pair, v6 pair */
+	assert_int_equal(count_objects(PROTO, false), 4); /* their members */
+	assert_string_equal(groups_status(kr), "in use (2 groups, 4 next hops)");
+	k = dumped(&s, "10.244.60.0/24");
+	assert_non_null(k);
+	assert_true(route_equal(k, &rs[0]));
+	/* 192.168.1.1 goes away: one request. */
+	assert_int_equal(ip_addr_parse("192.168.1.1", &gone.gw, err, sizeof(err)), 0);
+	assert_int_equal(kroute_nexthop_gone(kr, &gone), 1);
+	assert_int_equal(route_nh_id("10.244.60.0/24"), g);
+	assert_int_equal(route_nh_id("10.244.61.0/24"), g);
+	assert_int_equal(count_kernel_routes("10.244.62.0/24", PROTO), 0);
+	k = dumped(&s, "10.244.61.0/24");
+	assert_non_null(k);
+	assert_int_equal(k->n_nh, 1);
+	after.dst = k->dst;
+	assert_true(route_equal(k, &after));
+	after.dst = rs[0].dst;
+	apply_ok(ROUTE_OP_REPLACE, &after, 1);
+	assert_int_equal(route_nh_id("10.244.60.0/24"), g); /* not rewritten */
+	apply_ok(ROUTE_OP_DELETE, rs, 4);
+	assert_int_equal(count_objects(PROTO, true), 0);
+	assert_int_equal(count_objects(PROTO, false), 0);
+	route_set_free(&s);
+}
+
+/* A restarted agent reads the objects back: the same routes need no change,
+ * and objects no route uses are deleted by its first apply. */
+static void test_nexthop_groups_adopted(void **state)
+{
+	struct route rs[] = {
+		R("10.244.63.0/24", "192.168.1.1", "192.168.2.1", NULL),
+		R("10.244.64.0/24", "192.168.2.1", NULL),
+	};
+	struct route other = R("10.244.65.0/24", "192.168.1.1", NULL);
+	struct kroute *again;
+	struct route_set s;
+	uint32_t g;
+
+	(void)state;
+	route_set_init(&s);
+	apply_ok(ROUTE_OP_REPLACE, rs, 2);
+	g = route_nh_id("10.244.63.0/24");
+	assert_int_equal(kroute_open(&again, TABLE, PROTO), KROUTE_OK);
+	assert_int_equal(kroute_dump(again, &s), KROUTE_OK);
+	assert_non_null(route_set_find(&s, &rs[0].dst));
+	assert_true(route_equal(route_set_find(&s, &rs[0].dst), &rs[0]));
+	struct route_op rep = { ROUTE_OP_REPLACE, &rs[0] };
+	assert_int_equal(kroute_apply(again, &rep, 1, NULL), 0);
+	assert_int_equal(route_nh_id("10.244.63.0/24"), g); /* adopted, not rebuilt */
+	/* The group loses its last route: deleted, its members stay in use. */
+	struct route_op del = { ROUTE_OP_DELETE, &rs[0] }, add = { ROUTE_OP_ADD, &other };
+	assert_int_equal(kroute_apply(again, &del, 1, NULL), 0);
+	assert_int_equal(count_objects(PROTO, true), 0);
+	assert_int_equal(count_objects(PROTO, false), 1); /* 192.168.2.1 of .64 */
+	assert_int_equal(kroute_apply(again, &add, 1, NULL), 0);
+	assert_int_equal(count_objects(PROTO, false), 2);
+	struct route_op dels[] = { { ROUTE_OP_DELETE, &rs[1] }, { ROUTE_OP_DELETE, &other } };
+	assert_int_equal(kroute_apply(again, dels, 2, NULL), 0);
+	assert_int_equal(count_objects(PROTO, false), 0);
+	kroute_close(again);
+	assert_int_equal(kroute_dump(kr, &s), KROUTE_OK); /* kr re-reads what "again" changed */
+	route_set_free(&s);
+}
+
+/* Another owner's objects, even with the ids we would pick, are never
+ * changed or deleted; our own go elsewhere. */
+static void test_nexthop_groups_foreign(void **state)
+{
+	struct route r = R("10.244.66.0/24", "192.168.1.1", "192.168.2.1", NULL);
+	struct kroute *fresh;
+	uint32_t g;
+
+	(void)state;
+	assert_int_equal(kroute_open(&fresh, TABLE, PROTO), KROUTE_OK); /* ids from 1 */
+	add_foreign_nexthop(1, "192.168.1.1", "d0");
+	add_foreign_nexthop(2, "192.168.2.1", "d1");
+	struct route_op add = { ROUTE_OP_ADD, &r };
+	assert_int_equal(kroute_apply(fresh, &add, 1, NULL), 0);
+	g = route_nh_id("10.244.66.0/24");
+	assert_true(g > 2);
+	assert_int_equal(count_objects(FOREIGN_PROTO, false), 2);
+	struct route_op del = { ROUTE_OP_DELETE, &r };
+	assert_int_equal(kroute_apply(fresh, &del, 1, NULL), 0);
+	assert_int_equal(count_objects(PROTO, false) + count_objects(PROTO, true), 0);
+	assert_int_equal(count_objects(FOREIGN_PROTO, false), 2);
+	kroute_close(fresh);
+}
+
+/* Groups refused (forced here the way the tests do, as on a kernel without
+ * nexthop objects): next hops inline, status says why. */
+static void test_nexthop_groups_refused(void **state)
+{
+	struct route r = R("10.244.67.0/24", "192.168.1.1", "192.168.2.1", NULL);
+	struct kroute *off;
+	struct route_set s;
+
+	(void)state;
+	route_set_init(&s);
+	setenv("BGP_AGENT_NEXTHOP_GROUPS", "off", 1);
+	assert_int_equal(kroute_open(&off, TABLE, PROTO), KROUTE_OK);
+	unsetenv("BGP_AGENT_NEXTHOP_GROUPS");
+	assert_string_equal(groups_status(off),
+			    "refused: turned off by BGP_AGENT_NEXTHOP_GROUPS=off");
+	struct route_op add = { ROUTE_OP_ADD, &r };
+	assert_int_equal(kroute_apply(off, &add, 1, NULL), 0);
+	assert_int_equal(route_nh_id("10.244.67.0/24"), 0);
+	assert_int_equal(kroute_dump(off, &s), KROUTE_OK);
+	assert_true(route_equal(route_set_find(&s, &r.dst), &r));
+	struct route_op del = { ROUTE_OP_DELETE, &r };
+	assert_int_equal(kroute_apply(off, &del, 1, NULL), 0);
+	kroute_close(off);
+	route_set_free(&s);
+}
+
 static bool wait_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -359,17 +650,30 @@ static bool wait_readable(int fd)
 	return poll(&p, 1, 2000) == 1;
 }
 
+/* Reads what is pending (our own changes' events) and asserts it was no news. */
+static void drain_quietly(struct kroute_monitor *m, const struct route_set *ours)
+{
+	bool routes = false, links = false;
+	struct pollfd p = { .fd = kroute_monitor_fd(m), .events = POLLIN };
+
+	while (poll(&p, 1, 100) == 1) {
+		assert_int_equal(kroute_monitor_drain(m, ours, &routes, &links), KROUTE_OK);
+		assert_false(routes);
+	}
+}
+
 static void test_monitor(void **state)
 {
 	struct kroute_monitor *m;
 	struct route mine = R("10.244.20.0/24", "192.168.1.1", NULL);
-	struct route theirs = R("10.244.20.0/24", "192.168.1.2", NULL);
-	struct route_set ours;
+	struct route_set ours, theirs_set;
 	bool routes = false, links = false;
 
 	(void)state;
 	route_set_init(&ours);
+	route_set_init(&theirs_set);
 	assert_int_equal(kroute_monitor_open(&m, TABLE, PROTO), KROUTE_OK);
+	kroute_monitor_use(m, kr);
 	assert_true(kroute_monitor_fd(m) >= 0);
 	/* Our own additions (what the agent then has in its set) and foreign
 	 * additions are not news. */
@@ -382,12 +686,27 @@ static void test_monitor(void **state)
 	assert_false(links);
 	/* Ours replaced by someone else under our protocol (another next hop,
 	 * the same metric) is news, like a deletion (issue 7 item 8). */
-	assert_int_equal(kroute_replace(kr, &theirs), KROUTE_OK);
+	replace_route_as("10.244.20.0/24", "192.168.1.2", PROTO);
 	assert_true(wait_readable(kroute_monitor_fd(m)));
 	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	assert_true(routes);
 	routes = false;
+	assert_int_equal(kroute_dump(kr, &theirs_set), KROUTE_OK); /* as the daemon does then */
 	assert_int_equal(kroute_replace(kr, &mine), KROUTE_OK); /* repaired: not news */
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
+	assert_false(routes);
+	/* Its nexthop object deleted by someone else is news; what kroute
+	 * itself creates and deletes is not. */
+	drain_quietly(m, &ours);
+	delete_nexthop(route_nh_id("10.244.20.0/24"));
+	assert_true(wait_readable(kroute_monitor_fd(m)));
+	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
+	assert_true(routes);
+	routes = false;
+	assert_int_equal(kroute_dump(kr, &ours), KROUTE_OK);
+	assert_int_equal(kroute_replace(kr, &mine), KROUTE_OK);
+	assert_int_equal(kroute_dump(kr, &ours), KROUTE_OK);
 	assert_true(wait_readable(kroute_monitor_fd(m)));
 	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	assert_false(routes);
@@ -412,6 +731,7 @@ static void test_monitor(void **state)
 	assert_int_equal(kroute_monitor_drain(m, &ours, &routes, &links), KROUTE_OK);
 	kroute_monitor_close(m);
 	route_set_free(&ours);
+	route_set_free(&theirs_set);
 }
 
 static double now_ms(void)
@@ -515,6 +835,10 @@ int main(void)
 		cmocka_unit_test(test_other_owners_untouched),
 		cmocka_unit_test(test_delete_and_errors),
 		cmocka_unit_test(test_monitor),
+		cmocka_unit_test(test_nexthop_groups),
+		cmocka_unit_test(test_nexthop_groups_adopted),
+		cmocka_unit_test(test_nexthop_groups_foreign),
+		cmocka_unit_test(test_nexthop_groups_refused),
 		cmocka_unit_test(test_ten_thousand),
 	};
 
