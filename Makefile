@@ -40,6 +40,7 @@ CNI_SRC    = $(filter-out cni/main.c,$(wildcard cni/*.c))
 AGENT_SRC  = $(filter-out bgp-agent/main.c,$(wildcard bgp-agent/*.c))
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   = $(filter-out tests/fuzz/fuzz_driver.c,$(wildcard tests/fuzz/fuzz_*.c))
+TOOLS_SRC  = $(wildcard tests/tools/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_LIB = $(BUILD)/libcommon.a
@@ -47,6 +48,7 @@ CNI_LIB    = $(BUILD)/libcni.a
 AGENT_LIB  = $(BUILD)/libagent.a
 UNIT_BINS  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 FUZZ_BINS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+TOOLS_BINS = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOLS_SRC))
 
 PREFIX  ?= /usr
 DESTDIR ?=
@@ -54,7 +56,7 @@ CNI_BIN_DIR ?= /opt/cni/bin
 
 .PHONY: all clean deps test unit integration valgrind bench demo demo-down install deb check-root \
 	fuzz fuzz-smoke fuzz-bins
-all: $(BUILD)/bgp-bridge $(BUILD)/bgp-agent
+all: $(BUILD)/bgp-bridge $(BUILD)/bgp-agent $(TOOLS_BINS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -87,6 +89,11 @@ $(BUILD)/bgp-bridge: $(BUILD)/obj/cni/main.o $(CNI_LIB) $(COMMON_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CNI_LINK)
 
 $(BUILD)/bgp-agent: $(BUILD)/obj/bgp-agent/main.o $(AGENT_LIB) $(COMMON_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Test tools (tests/tools/*.c): small programs the integration tests run.
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(AGENT_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Every unit test links against all three libraries; the linker takes only what it uses.
