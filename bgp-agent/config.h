@@ -91,6 +91,7 @@ struct agent_config {
 		char config_file[PATH_MAX];      /* where the rendered frr.conf is written */
 		char templates[PATH_MAX];        /* directory of *.tmpl */
 		char reload_cmd[PATH_MAX];       /* /usr/lib/frr/frr-reload.py */
+		unsigned bmp_port;               /* bgpd's BMP listener on 127.0.0.1; 0 = off */
 	} frr;
 
 	struct {

@@ -70,7 +70,7 @@ static const struct key_spec cluster_keys[] = {
 static const struct key_spec frr_keys[] = {
 	STR(FRR_T, pathspace, false), STR(FRR_T, run_dir, false),
 	STR(FRR_T, config_file, false), STR(FRR_T, templates, false),
-	STR(FRR_T, reload_cmd, false),
+	STR(FRR_T, reload_cmd, false), UINT(FRR_T, bmp_port, 0, 65535),
 };
 
 static const struct key_spec kernel_keys[] = {

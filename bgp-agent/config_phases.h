@@ -12,6 +12,10 @@
  * hits it, while a peer leaking a full table is still cut off. */
 #define DEFAULT_PEER_MAX_PREFIXES 20000
 
+/* bgpd's BMP listener on the node's loopback: BGP's 179 behind "110", a port
+ * nothing else of a node is known to take. */
+#define DEFAULT_BMP_PORT 11019
+
 void config_defaults(struct agent_config *cfg);
 void config_peer_defaults(struct peer_config *peer);
 /* Reads path into cfg; every error is reported through src. Returns -1 only

@@ -12,6 +12,7 @@
 
 #include "atomic_file.h"
 #include "latency.h"
+#include "frr_modules.h"
 #include "log.h"
 #include "render_frr.h"
 
@@ -121,7 +122,12 @@ static void render_desired(struct frr_apply *fa)
 		log_error("open_memstream");
 		return;
 	}
-	if (render_frr_config(fa->cfg, &out, err) == 0)
+	/* Without the module bgpd refuses `bmp targets`, and with it the rest. */
+	struct agent_config view = *fa->cfg;
+
+	if (!fa->bgpd_bmp)
+		view.frr.bmp_port = 0;
+	if (render_frr_config(&view, &out, err) == 0)
 		fa->desired = out;
 	else
 		free(out);
@@ -275,9 +281,36 @@ static bool frr_down(struct frr_apply *fa)
 	return true;
 }
 
+/* Each new bgpd: does it have the BMP module? The render follows. */
+static void check_bgpd_bmp(struct frr_apply *fa)
+{
+	bool has;
+
+	if (fa->bgpd_pid == fa->bmp_checked_pid || fa->cfg->frr.bmp_port == 0)
+		return;
+	fa->bmp_checked_pid = fa->bgpd_pid;
+	has = frr_bgpd_has_module(fa->bgpd_pid, "bmp");
+	if (!has)
+		log_warnx("frr: bgpd (pid %d) runs without the BMP module: learning routes "
+			  "through the vty only (start bgpd with -M bmp for pushed updates)",
+			  (int)fa->bgpd_pid);
+	if (has == fa->bgpd_bmp)
+		return;
+	fa->bgpd_bmp = has;
+	render_desired(fa);
+}
+
+bool frr_apply_bmp_enabled(const struct frr_apply *fa)
+{
+	return fa->bgpd_bmp && fa->cfg->frr.bmp_port != 0;
+}
+
 static void attempt(struct frr_apply *fa)
 {
 	if (fa->stage != APPLY_IDLE || fa->desired == NULL || frr_down(fa))
+		return;
+	check_bgpd_bmp(fa);
+	if (fa->desired == NULL)
 		return;
 	if (fa->applied != NULL && fa->bgpd_pid == fa->applied_pid &&
 	    strcmp(fa->applied, fa->desired) == 0) {

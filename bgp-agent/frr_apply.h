@@ -53,6 +53,8 @@ struct frr_apply {
 	unsigned n_unchanged;        /* reloads/restarts that needed nothing sent */
 	unsigned n_failed;           /* attempts that ended in FRR_STATE_FAILED */
 	uint64_t attempt_start;      /* latency_start() of the running attempt */
+	bool bgpd_bmp;               /* bgpd_pid runs with -M bmp: `bmp targets` rendered */
+	pid_t bmp_checked_pid;       /* the bgpd bgpd_bmp was read from */
 };
 
 /* Renders cfg and starts applying it. 0, or -1 when the timer cannot be made. */
@@ -63,6 +65,9 @@ void frr_apply_config_changed(struct frr_apply *fa);
 /* Someone (the route poller) saw bgpd go away or come back: check now. */
 void frr_apply_poke(struct frr_apply *fa);
 const char *frr_apply_state_name(enum frr_apply_state s);
+/* The running bgpd has the BMP module and frr.bmp_port is set: its config
+ * carries the `bmp listener` the BMP station connects to. */
+bool frr_apply_bmp_enabled(const struct frr_apply *fa);
 /* bgpd's pid from <vty_dir>/bgpd.pid, 0 when absent. */
 pid_t frr_bgpd_pid(const struct agent_config *cfg);
 

@@ -240,6 +240,8 @@ struct tmpl_data *frr_template_data(const struct agent_config *cfg, const char *
 	tmpl_set_stringf(top, "asn", "%u", cfg->node.asn);
 	tmpl_set_string(top, "router_id", ip_addr_format(&cfg->node.address, buf, sizeof(buf)));
 	tmpl_set_bool(top, "ecmp", cfg->kernel.ecmp);
+	if (cfg->frr.bmp_port != 0)
+		tmpl_set_stringf(top, "bmp_port", "%u", cfg->frr.bmp_port);
 	add_graceful_restart(top, cfg);
 	add_bfd_profiles(top, cfg);
 	tmpl_set_list(top, "peers");

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Container entrypoint: starts FRR's zebra, bfdd (for `bfd = true` peers) and
 # bgpd with FIB install off (bgpd -n: bgp-agent is the only writer of the
-# routes BGP learned), then runs
+# routes BGP learned) and the BMP module (-M bmp: bgpd pushes route changes
+# to the agent), then runs
 # `bgp-agent run` and stays as PID 1: it forwards SIGTERM/SIGINT/SIGHUP to the
 # agent, reaps orphans, and stops FRR when the agent exits.
 #
@@ -73,7 +74,7 @@ start_frr() {
 	sed -n '/^frr defaults /p; /^bfd$/,/^exit$/p' "$FRR_CONF" >"$FRR_RUN/bfdd.conf"
 	/usr/lib/frr/bfdd -d -f "$FRR_RUN/bfdd.conf" -i "$FRR_RUN/bfdd.pid"
 	wait_for "$FRR_RUN/bfdd.vty"
-	/usr/lib/frr/bgpd -d -n -f "$FRR_CONF" -i "$FRR_RUN/bgpd.pid"
+	/usr/lib/frr/bgpd -d -n -M bmp -f "$FRR_CONF" -i "$FRR_RUN/bgpd.pid"
 	wait_for "$FRR_RUN/bgpd.vty"
 }
 

@@ -63,7 +63,7 @@ bfd profile tor
 bfd check-control-plane-failure' "$BFD_PROFILE")"
 frr_start tor2 "$(upstream tor2 65020 10.0.2.1 'password not-the-same')"
 frr_start far "$(upstream far 65030 10.0.3.1 'ttl-security hops 2')"
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 
 peers() {
 	cat <<P
@@ -153,7 +153,7 @@ sleep 0.5
 check "gr: tor1 still has the pod CIDR" tor1_has_pod ||
 	note "tor1: $(vty tor1 "show bgp neighbors 10.0.1.1 json" | grep -o '"lastResetDueTo":"[^"]*"'); $(vty tor1 "show bgp ipv4 unicast $POD json" | tr -d ' \n' | head -c 600)"
 cp "/etc/frr/$(ns node1)/frr.conf" "$WORK/node1-restart.conf"
-check "gr: node1's FRR starts again from the rendered config" frr_start node1 "$WORK/node1-restart.conf" -n
+check "gr: node1's FRR starts again from the rendered config" frr_start node1 "$WORK/node1-restart.conf" "${AGENT_BGPD[@]}"
 lost=0
 until bgp_established node1 10.0.1.0 && ! tor1_pod_stale; do
 	tor1_has_pod || lost=$((lost + 1))

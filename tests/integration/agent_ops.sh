@@ -17,7 +17,7 @@ nsx node1 ip link set up0 up
 agent_conf node1 192.0.2.1 65001 10.244.1.0/24 \
 	'{ name = "tor1"; address = "192.0.2.2"; asn = 65000; }' >/dev/null
 sed -i "s|^log = .*|log = { level = \"info\"; file = \"$WORK/node1-file.log\"; };|" "$WORK/node1.conf"
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 ip netns exec "$(ns node1)" "$AGENT" -v run -c "$WORK/node1.conf" >>"$WORK/node1-agent.log" 2>&1 &
 AGENT_PID_node1=$!
 track_pid "$AGENT_PID_node1"

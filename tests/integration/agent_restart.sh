@@ -17,7 +17,7 @@ agent_start node1
 sleep 4
 check_eq "FRR not running: one log line, not one per retry" \
 	"$(grep -c 'bgpd is not running' "$WORK/node1-agent.log")" 1
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 check "FRR started later: the agent applies its config (back-off <= 4 s here)" \
 	wait_until 20 grep -q 'configuration applied to bgpd' "$WORK/node1-agent.log"
 check "routes installed" wait_until 60 sh -c \
@@ -65,7 +65,7 @@ check "routes stay while FRR is down" has_route node1 '^10\.244\.7\.0/24 via'
 # Meanwhile tor1 withdraws one prefix: after FRR is back it must go (after EoR).
 vty tor1 "configure terminal" "router bgp 65000" "address-family ipv4 unicast" \
 	"no network 10.244.9.0/24" >/dev/null
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 check "agent notices the new bgpd and re-applies its config" \
 	wait_until 30 grep -q 'bgpd restarted (pid' "$WORK/node1-agent.log"
 check "session re-established with the re-applied config" wait_until 40 bgp_established node1 192.168.1.1
@@ -89,7 +89,7 @@ sleep 0.3
 gates=$(grep -c 'stale routes may now be removed' "$WORK/node1-agent.log")
 cp "/etc/frr/$(ns node1)/frr.conf" "$WORK/node1-running.conf"
 frr_stop node1
-frr_start node1 "$WORK/node1-running.conf" -n
+frr_start node1 "$WORK/node1-running.conf" "${AGENT_BGPD[@]}"
 check "FRR restarted with its full config: session back" wait_until 40 bgp_established node1 192.168.1.1
 check "the agent re-opens the sweep gate after the restart" wait_until 30 sh -c \
 	"[ \$(grep -c 'stale routes may now be removed' '$WORK/node1-agent.log') -gt $gates ]"

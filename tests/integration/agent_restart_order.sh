@@ -13,7 +13,7 @@ need_root
 lan_node1_tor1 10.244.1.0/24 10.244.9.0/24
 agent_conf node1 192.168.1.11 65001 10.244.5.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }' >/dev/null
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 agent_start node1
 three_installed() {
 	[ "$(kroutes node1 | grep -cE '^(10\.244\.(1|9)\.0/24 via|unreachable 10\.244\.5\.0/24)')" = 3 ]
@@ -26,7 +26,7 @@ before=$(kroutes node1)
 vty tor1 "configure terminal" "router bgp 65000" "neighbor 192.168.1.11 shutdown" >/dev/null
 agent_stop node1
 frr_stop node1
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 log_lines=$(wc -l <"$WORK/node1-agent.log")
 agent_start node1
 check "restarted agent connects to the new bgpd" wait_until 20 sh -c \

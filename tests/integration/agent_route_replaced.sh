@@ -11,7 +11,7 @@ need_root
 RESYNC=60
 BOUND_MS=2000
 lan_node1_tor1 10.244.7.0/24
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 agent_conf node1 192.168.1.11 65001 10.244.1.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }' >/dev/null
 agent_start node1

@@ -26,8 +26,8 @@ lan_attach tor2 192.168.1.2/24
 # shellcheck disable=SC2086
 frr_start tor1 "$(tor_conf tor1 192.168.1.1 192.168.1.1 192.168.1.11=65001,192.168.1.12=65002 - $GOOD $BAD)"
 frr_start tor2 "$(tor_conf tor2 192.168.1.2 192.168.1.2 192.168.1.11 65001 10.244.100.0/24 10.244.8.0/24)"
-frr_start node1 "$(frr_bootstrap node1)" -n
-frr_start node2 "$(frr_bootstrap node2)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
+frr_start node2 "$(frr_bootstrap node2)" "${AGENT_BGPD[@]}"
 agent_conf node1 192.168.1.11 65001 10.244.1.0/24 "$TOR1_ROUTE" >/dev/null
 agent_conf node2 192.168.1.12 65002 10.244.2.0/24 "$TOR1_ROUTE" >/dev/null
 agent_start node1

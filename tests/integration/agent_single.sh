@@ -14,7 +14,7 @@ need_root
 lan_node1_tor1 10.244.7.0/24 10.244.8.0/24
 conf=$(agent_conf node1 192.168.1.11 65001 10.244.1.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }')
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 agent_start node1
 check "first agent: routes installed" wait_until 40 sh -c \
 	"[ \$(ip -n $(ns node1) route show proto 52 | grep -c ' via 192.168.1.1 ') = 2 ]"

@@ -12,7 +12,7 @@ ip -n "$(ns node1)" link add eth0 type veth peer name eth0p
 ip -n "$(ns node1)" addr add 192.168.1.11/24 dev eth0
 ip -n "$(ns node1)" link set eth0 up
 ip -n "$(ns node1)" link set eth0p up
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 AGENT_LOG_LEVEL=debug agent_conf node1 192.168.1.11 65001 10.244.1.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }' >/dev/null
 AGENT_RUN=(unshare -m --propagation private -- sh -c \

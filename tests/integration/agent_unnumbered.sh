@@ -18,7 +18,7 @@ for n in 1 2; do
 	nsx node$n ip link set cni0 up
 	agent_conf node$n 10.0.0.$n $((65000 + n)) 10.244.$n.0/24 \
 		'{ name = "link"; interface = "eth1"; asn = "external"; }' >/dev/null
-	check "node$n: FRR starts" frr_start node$n "$(frr_bootstrap node$n)" -n
+	check "node$n: FRR starts" frr_start node$n "$(frr_bootstrap node$n)" "${AGENT_BGPD[@]}"
 	agent_start node$n
 done
 

@@ -46,7 +46,7 @@ router bgp 65001
  exit
 exit
 CONF
-frr_start node1 "$WORK/node1-frr.conf" -n -M bmp
+frr_start node1 "$WORK/node1-frr.conf" "${AGENT_BGPD[@]}"
 wait_until 30 bgp_established node1 192.168.1.1
 wait_until 30 bgp_established node1 fd00::1
 wait_until 20 sh -c "[ \$(ip netns exec $(ns node1) vtysh -N $(ns node1) \
@@ -104,9 +104,7 @@ frr_stop node1 bgpd
 check "bgpd gone: session down" wait_until 5 grep -q ' session down$' "$WORK/d1.out"
 lines=$(wc -l <"$WORK/d1.out")
 t0=$(now_ms)
-ip netns exec "$(ns node1)" /usr/lib/frr/bgpd -d -N "$(ns node1)" \
-	-f "/etc/frr/$(ns node1)/frr.conf" -i "$(frr_dir node1)/bgpd.pid" \
-	--log file:"$(frr_dir node1)/bgpd.log" -n -M bmp
+bgpd_start node1 "${AGENT_BGPD[@]}"
 check "new bgpd: session up again within 3 s" wait_until 3 sh -c \
 	"tail -n +$((lines + 1)) '$WORK/d1.out' | grep -q ' session up$'"
 note "session up $(( $(now_ms) - t0 )) ms after bgpd was started (poll granularity 100 ms)"

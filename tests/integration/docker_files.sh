@@ -24,6 +24,7 @@ for b in /usr/lib/frr/zebra /usr/lib/frr/bfdd /usr/lib/frr/bgpd; do
 	grep -q "$b" "$D/entrypoint.sh" && check "entrypoint's $b exists in Debian's frr package" test -x "$b"
 done
 check "entrypoint starts bgpd without FIB install (-n)" grep -q 'bgpd -d -n' "$D/entrypoint.sh"
+check "entrypoint starts bgpd with the BMP module (-M bmp)" grep -q 'bgpd -d -n -M bmp' "$D/entrypoint.sh"
 
 # The entrypoint for real, as far as it runs without a container engine: in a
 # lab namespace with private tmpfs over /etc/frr, /var/run/frr and /var/tmp/frr
@@ -70,6 +71,7 @@ ep_stop() { # RUN
 if ep_run; then
 	check "entrypoint: zebra, bgpd and the agent start; the agent applied its FRR config" wait_until 30 ep_applied
 	check "entrypoint: bgpd runs with -n (no FIB install)" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bgpd -d -n'"
+	check "entrypoint: bgpd runs with -M bmp" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bgpd -d -n -M bmp'"
 	check "entrypoint: bfdd runs (for bfd = true peers)" sh -c "ps -o args= \$(ip netns pids $(ns ep)) | grep -q 'bfdd -d'"
 	ep_stop 1
 	check_eq "entrypoint: SIGTERM is forwarded, the agent exits 0 and so does the entrypoint" \

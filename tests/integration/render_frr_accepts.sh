@@ -41,7 +41,7 @@ for conf in "$GOLDEN"/*.conf; do
 		ip -n "$(ns "$name")" link add "$ifn" type veth peer name "$ifn-p" &&
 			ip -n "$(ns "$name")" link set "$ifn" up
 	done
-	check "$name: FRR starts with the rendered config" frr_start "$name" "$tmp/$name.frr"
+	check "$name: FRR starts with the rendered config" frr_start "$name" "$tmp/$name.frr" -M bmp
 	asn=$(sed -n 's/^router bgp //p' "$tmp/$name.frr")
 	check "$name: running config has router bgp $asn" \
 		bash -c "ip netns exec $(ns "$name") vtysh -N $(ns "$name") -c 'show running-config' | grep -qx 'router bgp $asn'"

@@ -216,8 +216,8 @@ lab_node_up() { # N
 	fi
 	[ "$DUALSTACK" = 1 ] && ip -n "$(ns "$name")" addr add "$(node_addr6 "$n")/64" dev eth0 nodad
 	render "$LAB_DIR/node-frr.conf.tmpl" NAME="$name" >"$st/frr-bootstrap.conf"
-	# bgpd -n: FRR never installs BGP routes itself; the agent is their only writer.
-	frr_start "$name" "$st/frr-bootstrap.conf" -n 2>>"$LAB_STATE/frr-start.log" || return 1
+	# AGENT_BGPD (testlib.sh): bgpd -n (the agent is the only writer of BGP routes), -M bmp.
+	frr_start "$name" "$st/frr-bootstrap.conf" "${AGENT_BGPD[@]}" 2>>"$LAB_STATE/frr-start.log" || return 1
 	lab_agent_conf "$n" >"$st/agent.conf"
 	echo "$n" >>"$LAB_STATE/nodes"
 	lab_agent_start "$name"
@@ -340,7 +340,7 @@ lab_frr_restart() {
 	local st=$LAB_STATE/$1
 	cp "/etc/frr/$(ns "$1")/frr.conf" "$st/frr-restart.conf"
 	frr_stop "$1"
-	frr_start "$1" "$st/frr-restart.conf" -n 2>>"$LAB_STATE/frr-start.log"
+	frr_start "$1" "$st/frr-restart.conf" "${AGENT_BGPD[@]}" 2>>"$LAB_STATE/frr-start.log"
 }
 # lab_agent_ready NODE: the agent answers on its control socket.
 lab_agent_ready() {

@@ -99,12 +99,16 @@ ns_link() {
 ns_bridge() { ip -n "$(ns "$1")" link add "$2" type bridge && ip -n "$(ns "$1")" link set "$2" up; }
 
 # --- FRR ------------------------------------------------------------------
+# The bgpd options wherever bgpd runs for the agent: -n (FRR never installs
+# BGP routes; the agent is their only writer) and -M bmp (bgpd pushes its
+# route changes to the agent's BMP station, frr.bmp_port).
+AGENT_BGPD=(-n -M bmp)
 # frr_start NAME CONFIG_FILE [DAEMON_ARGS...]: starts zebra, bfdd and bgpd inside
 # lab host NAME with pathspace = its namespace name (bfdd as wherever FRR runs
 # for the agent: `bfd = true` peers need it). Extra args go to bgpd (e.g. -n
 # to keep bgpd from installing routes through zebra).
 frr_start() {
-	local n d conf=$2; n=$(ns "$1"); shift 2
+	local name=$1 n d conf=$2; n=$(ns "$1"); shift 2
 	d=/var/run/frr/$n
 	mkdir -p "$d" "/etc/frr/$n"
 	: > "/etc/frr/$n/vtysh.conf"
@@ -120,6 +124,13 @@ frr_start() {
 	sed -n '/^frr defaults /p; /^bfd$/,/^exit$/p' "$conf" >"/etc/frr/$n/bfdd.conf"
 	ip netns exec "$n" /usr/lib/frr/bfdd -d -N "$n" -f "/etc/frr/$n/bfdd.conf" \
 		-i "$d/bfdd.pid" --log file:"$d/bfdd.log" || return 1
+	bgpd_start "$name" "$@"
+}
+# bgpd_start NAME [DAEMON_ARGS...]: (re)starts only bgpd of lab host NAME, from
+# the config frr_start installed (or the agent rendered) there.
+bgpd_start() {
+	local n d; n=$(ns "$1"); shift
+	d=/var/run/frr/$n
 	ip netns exec "$n" /usr/lib/frr/bgpd -d -N "$n" -f "/etc/frr/$n/frr.conf" \
 		-i "$d/bgpd.pid" --log file:"$d/bgpd.log" "$@" || return 1
 	wait_until 10 test -S "$d/bgpd.vty"

@@ -20,7 +20,7 @@ lan_attach tor1 192.168.1.1/24
 lan_attach tor2 192.168.1.2/24
 frr_start tor1 "$(tor_conf tor1 192.168.1.1 192.168.1.1 192.168.1.11 65001 10.244.7.0/24 0.0.0.0/0)"
 frr_start tor2 "$(tor_conf tor2 192.168.1.2 192.168.1.2 192.168.1.11 65001 10.244.8.0/24)"
-frr_start node1 "$(frr_bootstrap node1)" -n
+frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 agent_conf node1 192.168.1.11 65001 10.244.1.0/24 \
 	'{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }' >/dev/null
 METRICS='metrics = { listen = "192.168.1.11:9101"; };'
