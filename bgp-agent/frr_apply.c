@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
-#include "latency.h"
 #include "frr_modules.h"
+#include "latency.h"
 #include "log.h"
 #include "render_frr.h"
 
