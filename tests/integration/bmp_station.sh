@@ -132,5 +132,7 @@ grep -q ' route announce fd10:244:1::/64' "$WORK/d1.out" ||
 dump_stop
 check "no parse errors, no warnings" sh -c "grep -q 'parse_errors 0 ' '$WORK/d2.out' &&
 	! grep -q 'closing the connection' '$WORK/d1.err' '$WORK/d2.err'"
+check "no sanitizer report from the station (SANITIZE=1 builds)" \
+	sh -c "! grep -qE 'Sanitizer|runtime error' '$WORK/d1.err' '$WORK/d2.err'"
 
 finish

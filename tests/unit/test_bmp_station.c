@@ -137,26 +137,34 @@ static const char whole_capture[] =
 	"prefixes 3\n"
 	"peer_down 192.168.1.1\n";
 
+/* The whole capture into a new feed, step bytes per read: 8 announcements
+ * and 3 withdrawals whatever the step. */
+static void feed_capture(struct bmp_feed *f, struct events *ev, size_t step)
+{
+	size_t len;
+	uint8_t *data = capture(&len);
+
+	assert_int_equal(bmp_feed_init(f, &ops, ev), 0);
+	assert_int_equal(feed_in_steps(f, data, len, step ? step : len), 0);
+	assert_int_equal(ev->announced, 8);
+	assert_int_equal(ev->withdrawn, 3);
+	free(data);
+}
+
 static void test_feed_whole_capture(void **state)
 {
 	struct events ev = { .len = 0 };
 	struct bmp_feed f;
-	size_t len;
-	uint8_t *data = capture(&len);
 
 	(void)state;
-	assert_int_equal(bmp_feed_init(&f, &ops, &ev), 0);
-	assert_int_equal(feed_in_steps(&f, data, len, len), 0);
+	feed_capture(&f, &ev, 0);
 	assert_string_equal(ev.text, whole_capture);
-	assert_int_equal(ev.announced, 8);
-	assert_int_equal(ev.withdrawn, 3);
 	assert_int_equal(f.messages, 21);
 	assert_false(bmp_feed_partial(&f));
 	assert_string_equal(f.sysname, "node1");
 	bmp_feed_end(&f);
 	assert_non_null(strstr(ev.text, "peer_down 192.168.1.1\nsession down\n"));
 	bmp_feed_free(&f);
-	free(data);
 }
 
 /* One byte per read: the same events in the same order, each route alone. */
@@ -164,19 +172,13 @@ static void test_feed_byte_by_byte(void **state)
 {
 	struct events ev = { .len = 0 };
 	struct bmp_feed f;
-	size_t len;
-	uint8_t *data = capture(&len);
 
 	(void)state;
-	assert_int_equal(bmp_feed_init(&f, &ops, &ev), 0);
-	assert_int_equal(feed_in_steps(&f, data, len, 1), 0);
-	assert_int_equal(ev.announced, 8);
-	assert_int_equal(ev.withdrawn, 3);
+	feed_capture(&f, &ev, 1);
 	assert_null(strstr(ev.text, "prefixes 2"));
 	assert_non_null(strstr(ev.text, "prefixes 1\neor 192.168.1.1 ipv4\neor fd00::1 ipv4\n"));
 	assert_non_null(strstr(ev.text, "prefixes 1\npeer_down 192.168.1.1\n"));
 	bmp_feed_free(&f);
-	free(data);
 }
 
 static void test_feed_needs_initiation_first(void **state)
