@@ -150,6 +150,7 @@ failure_test() {
 	read -r kind bound <<<"$(failure_bound "$name")"
 	if [ "$kind" = lost ]; then
 		check_eq "$name: the probe lost no packet (both directions)" "$FAIL_LOST" 0
+		[ "$FAIL_LOST" = 0 ] || lab_dump
 	else
 		check "$name: the probe's longest gap ${FAIL_GAP} ms <= $bound ms" test "$FAIL_GAP" -le "$bound"
 	fi
