@@ -8,12 +8,8 @@
 # against the targets of README.md's "What a failure costs".
 # The lab is bounded by `timeout` (run.sh) and removed on every exit.
 LAB=fo$$
-. "$(dirname "$0")/../lib/testlib.sh"
-. "$REPO/tests/lab/lab.sh"
-. "$REPO/tests/lib/probe.sh"
-. "$REPO/tests/lab/fabric_failures.sh"
+. "$(dirname "$0")/../lab/fabric_failures.sh"
 need_root
-MODE=fabric DUALSTACK=0
 REPEAT=${REPEAT:-5}
 on_cleanup lab_down
 

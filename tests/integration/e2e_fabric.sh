@@ -18,21 +18,7 @@ pods_add() { # NODE COUNT
 	local p
 	for p in $(seq 1 "$2"); do lab_pod_add "$1" "pod$p" >/dev/null || return 1; done
 }
-# all_ecmp: every node's route to every other node's pod CIDR has both ToRs.
-all_ecmp() {
-	local a b
-	for a in $(lab_nodes); do
-		for b in $(lab_nodes); do
-			[ "$a" = "$b" ] || lab_ecmp "node$a" "$(pod_cidr "$b")" || return 1
-		done
-	done
-}
 tor_sums() { local t; for t in tor1 tor2; do vty "$t" "show running-config" | sha256sum; done; }
-# only_via NODE PREFIX DEV: the route to PREFIX has the one next hop over DEV.
-only_via() {
-	local r; r=$(ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2")
-	[ -n "$r" ] && ! grep -q nexthop <<<"$r" && grep -q "dev $3 " <<<"$r"
-}
 
 t0=$(now_ms)
 if ! lab_up; then
@@ -45,8 +31,8 @@ for n in 1 2; do pods_add "node$n" 2 || pods=failed; done
 check_eq "2 pods per node" "$pods" ok
 check "converged: every node has a route to every other node's pod CIDR" wait_until 60 lab_converged
 note "fabric: 2 nodes converged $(( $(now_ms) - t0 )) ms after lab start"
-check "ECMP: every pod route has both ToRs as next hops" wait_until 10 all_ecmp
-[ "$(all_ecmp; echo $?)" = 0 ] || lab_dump
+check "ECMP: every pod route has both ToRs as next hops" wait_until 10 lab_all_ecmp
+[ "$(lab_all_ecmp; echo $?)" = 0 ] || lab_dump
 for t in tor1 tor2; do
 	check "$t: 2 dynamic neighbors with BFD up (100 ms x 3)" wait_until 15 lab_bfd_up $t 2
 done
@@ -57,7 +43,7 @@ before=$(tor_sums)
 check "node3 joins the running lab" lab_node_add 3
 check "a pod on node3" pods_add node3 1
 check "node3 converged" wait_until 60 lab_converged
-check "ECMP on all 3 nodes" wait_until 10 all_ecmp
+check "ECMP on all 3 nodes" wait_until 10 lab_all_ecmp
 check_eq "the ToRs' running configs did not change for the join" "$(tor_sums)" "$before"
 check "every pod reaches every other pod (5 pods)" lab_all_pods_reach
 
@@ -65,11 +51,11 @@ check "every pod reaches every other pod (5 pods)" lab_all_pods_reach
 ip -n "$(ns node1)" link set up-tor1 down
 t=$(now_ms)
 check "uplink node1-tor1 cut: node2 reaches node1's pods over tor2 only (2 s)" \
-	wait_until 2 only_via node2 "$(pod_cidr 1)" up-tor2
+	wait_until 2 lab_only_via node2 "$(pod_cidr 1)" up-tor2
 note "uplink cut: node2's route to node1 lost its tor1 next hop after $(( $(now_ms) - t )) ms"
-check "node1's own routes go over tor2 only" wait_until 2 only_via node1 "$(pod_cidr 2)" up-tor2
+check "node1's own routes go over tor2 only" wait_until 2 lab_only_via node1 "$(pod_cidr 2)" up-tor2
 check "every pod still reaches every other pod" lab_all_pods_reach
 ip -n "$(ns node1)" link set up-tor1 up
-check "link back: ECMP again on every node" wait_until 30 all_ecmp
+check "link back: ECMP again on every node" wait_until 30 lab_all_ecmp
 check "sanitizer-clean agent logs after SIGTERM" lab_agents_clean
 finish

@@ -6,14 +6,7 @@
 # BFD down ignored: C bit clear) until the new bgpd sends it again: no probe
 # packet is lost. Fails without 'bgp route-map delay-timer 0' in the rendered
 # config (~3 s lost).
-# timeout: 120
+# timeout: 150
 LAB=ff$$
-. "$(dirname "$0")/../lib/testlib.sh"
-. "$REPO/tests/lab/lab.sh"
-. "$REPO/tests/lib/probe.sh"
-. "$REPO/tests/lab/fabric_failures.sh"
-need_root
-MODE=fabric DUALSTACK=0
-on_cleanup lab_down
-failure_test node-frr-restart
-finish
+. "$(dirname "$0")/../lab/fabric_failures.sh"
+failure_test_main node-frr-restart

@@ -3,14 +3,7 @@
 # between node1-pod1 and node2-pod1 both ways. node3 is gone: both its links
 # down. node1 and node2 drop node3's pod CIDR (within hold + GR restart time);
 # the probe between node1 and node2 loses nothing.
-# timeout: 120
+# timeout: 150
 LAB=ff$$
-. "$(dirname "$0")/../lib/testlib.sh"
-. "$REPO/tests/lab/lab.sh"
-. "$REPO/tests/lib/probe.sh"
-. "$REPO/tests/lab/fabric_failures.sh"
-need_root
-MODE=fabric DUALSTACK=0
-on_cleanup lab_down
-failure_test node-gone
-finish
+. "$(dirname "$0")/../lab/fabric_failures.sh"
+failure_test_main node-gone

@@ -4,14 +4,7 @@
 # and zebra SIGSTOPped and its forwarding dropped, links up. BFD (100 ms x 3)
 # takes tor1 out of both nodes' ECMP routes long before the 9 s hold time; the
 # probe's longest gap stays under 3 s.
-# timeout: 120
+# timeout: 150
 LAB=ff$$
-. "$(dirname "$0")/../lib/testlib.sh"
-. "$REPO/tests/lab/lab.sh"
-. "$REPO/tests/lib/probe.sh"
-. "$REPO/tests/lab/fabric_failures.sh"
-need_root
-MODE=fabric DUALSTACK=0
-on_cleanup lab_down
-failure_test tor-freeze
-finish
+. "$(dirname "$0")/../lab/fabric_failures.sh"
+failure_test_main tor-freeze

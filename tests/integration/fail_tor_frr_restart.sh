@@ -4,14 +4,7 @@
 # started again at once. The nodes leave tor1 on BFD down and use tor2; tor1's
 # zebra (-K 30) keeps forwarding with the routes it finds in the kernel: no
 # probe packet is lost.
-# timeout: 120
+# timeout: 150
 LAB=ff$$
-. "$(dirname "$0")/../lib/testlib.sh"
-. "$REPO/tests/lab/lab.sh"
-. "$REPO/tests/lib/probe.sh"
-. "$REPO/tests/lab/fabric_failures.sh"
-need_root
-MODE=fabric DUALSTACK=0
-on_cleanup lab_down
-failure_test tor-frr-restart
-finish
+. "$(dirname "$0")/../lab/fabric_failures.sh"
+failure_test_main tor-frr-restart

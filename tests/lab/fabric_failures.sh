@@ -1,7 +1,8 @@
 # Failures of a fabric rack (lab MODE=fabric), each measured with a probe flow
 # (tests/lib/probe.sh) between node1-pod1 and node2-pod1 in both directions.
-# Sourced after lab.sh and probe.sh by the failure tests
-# (tests/integration/fail_*.sh) and by tests/bench/failover_bench.sh.
+# Sourced (with LAB set) by the failure tests (tests/integration/fail_*.sh:
+# failure_test_main NAME) and by tests/bench/failover_bench.sh; it brings
+# lab.sh, testlib.sh and probe.sh along.
 #
 #   failure_lab_up [NODES]   the lab (2 nodes; 3 for node-gone), one pod per node
 #   failure_run NAME         probe on, break NAME, wait for the outcome, heal,
@@ -15,6 +16,12 @@
 # (node1's agent killed -9 and started again), node-gone (node3's links down;
 # the probe between node1 and node2 must not notice).
 
+# shellcheck source=lab.sh
+declare -F lab_up >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
+# shellcheck source=../lib/probe.sh
+. "$REPO/tests/lib/probe.sh"
+MODE=fabric DUALSTACK=0
+
 FAILURES="tor-freeze uplink-cut tor-frr-restart node-frr-restart agent-restart node-gone"
 # The settings the figures depend on (printed with them).
 failure_settings() {
@@ -26,24 +33,12 @@ failure_lab_up() {
 	NODES=${1:-2}
 	lab_up || return 1
 	for n in $(lab_nodes); do lab_pod_add "node$n" pod1 >/dev/null || return 1; done
-	wait_until 60 lab_converged && wait_until 20 failure_all_ecmp &&
+	wait_until 60 lab_converged && wait_until 20 lab_all_ecmp &&
 		wait_until 20 lab_bfd_up tor1 "$NODES" && wait_until 20 lab_bfd_up tor2 "$NODES"
 }
-# failure_all_ecmp: every node reaches every other node's pods over both ToRs.
-failure_all_ecmp() {
-	local a b
-	for a in $(lab_nodes); do
-		for b in $(lab_nodes); do
-			[ "$a" = "$b" ] || lab_ecmp "node$a" "$(pod_cidr "$b")" || return 1
-		done
-	done
+both_via_tor2_only() {
+	lab_only_via node1 "$(pod_cidr 2)" up-tor2 && lab_only_via node2 "$(pod_cidr 1)" up-tor2
 }
-# via_tor2_only NODE PREFIX: NODE's route to PREFIX has the tor2 next hop only.
-via_tor2_only() {
-	local r; r=$(ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2")
-	[ -n "$r" ] && ! grep -q nexthop <<<"$r" && grep -q "dev up-tor2 " <<<"$r"
-}
-both_via_tor2_only() { via_tor2_only node1 "$(pod_cidr 2)" && via_tor2_only node2 "$(pod_cidr 1)"; }
 # frr_kill NAME: SIGKILL to NAME's bgpd, bfdd and zebra (a crash).
 frr_kill() {
 	local d p; d=$(frr_dir "$1")
@@ -108,7 +103,7 @@ failure_run() {
 	sleep 1 # the probe sees what follows the outcome, too
 	failure_heal "$1"
 	# Back to full ECMP before the probe stops: the heal is measured as well.
-	wait_until 60 failure_all_ecmp || FAIL_OK=0
+	wait_until 30 lab_all_ecmp || FAIL_OK=0
 	sleep 1
 	probe_stop
 	FAIL_LOST=$(probe_lost) FAIL_GAP=$(probe_gap)
@@ -155,4 +150,12 @@ failure_test() {
 		check "$name: the probe's longest gap ${FAIL_GAP} ms <= $bound ms" test "$FAIL_GAP" -le "$bound"
 	fi
 	check "sanitizer-clean agent logs after SIGTERM" lab_agents_clean
+}
+
+# failure_test_main NAME: a failure test script's whole body.
+failure_test_main() {
+	need_root
+	on_cleanup lab_down
+	failure_test "$1"
+	finish
 }

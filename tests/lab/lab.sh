@@ -379,6 +379,20 @@ lab_ecmp() {
 	local r; r=$(ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2" 2>/dev/null)
 	[ "$(grep -c 'nexthop via' <<<"$r")" = 2 ] && grep -q 'dev up-tor1' <<<"$r" && grep -q 'dev up-tor2' <<<"$r"
 }
+# lab_all_ecmp: every node's route to every other node's pod CIDR has both ToRs.
+lab_all_ecmp() {
+	local a b
+	for a in $(lab_nodes); do
+		for b in $(lab_nodes); do
+			[ "$a" = "$b" ] || lab_ecmp "node$a" "$(pod_cidr "$b")" || return 1
+		done
+	done
+}
+# lab_only_via NODE PREFIX DEV: the node's route to PREFIX has the one next hop over DEV.
+lab_only_via() {
+	local r; r=$(ip -n "$(ns "$1")" route show proto "$LAB_PROTO" exact "$2")
+	[ -n "$r" ] && ! grep -q nexthop <<<"$r" && grep -q "dev $3 " <<<"$r"
+}
 # lab_bfd_up HOST COUNT: HOST has COUNT BFD sessions, all up.
 lab_bfd_up() {
 	vty "$1" "show bfd peers json" |

@@ -4,7 +4,7 @@ of FLOWS flows (source ports), so that with L4 ECMP hashing some flows cross
 each ToR.
 
   probe.py recv PORT OUT DEADLINE_S   receive until the sender's END (or the
-                                      deadline), then write OUT:
+                                      deadline, or SIGTERM), then write OUT:
                                       "sent received lost longest_gap_ms";
                                       OUT.flowing appears with the first packet
   probe.py send ADDR PORT             send until SIGTERM, then send END (with
@@ -50,7 +50,16 @@ def send(addr, port):
         time.sleep(INTERVAL)
 
 
+class Stop(Exception):
+    pass
+
+
+def stop(*_):
+    raise Stop()
+
+
 def recv(port, out, deadline_s):
+    signal.signal(signal.SIGTERM, stop)  # write what arrived so far, then exit
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", port))
     end = time.monotonic() + float(deadline_s)
@@ -64,6 +73,8 @@ def recv(port, out, deadline_s):
             kind, flow, seq = struct.unpack(FMT, s.recv(16))
         except (socket.timeout, struct.error):
             continue
+        except Stop:
+            break
         if kind == END:
             sent = seq * FLOWS
             continue

@@ -42,7 +42,11 @@ probe_start() {
 	sleep 0.2
 }
 probe_stop() {
+	local p
 	kill -TERM "$_probe_sender_ab" "$_probe_sender_ba" 2>/dev/null
+	# A receiver whose END got lost stops on SIGTERM 2 s later.
+	wait_until 2 test -s "$_probe_dir/ab" -a -s "$_probe_dir/ba"
+	for p in "${_probe_pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	wait "${_probe_pids[@]}" 2>/dev/null
 	PROBE_AB=$(cat "$_probe_dir/ab" 2>/dev/null || echo "0 0 0 0")
 	PROBE_BA=$(cat "$_probe_dir/ba" 2>/dev/null || echo "0 0 0 0")
