@@ -12,6 +12,8 @@
 #   make demo            the multi-node lab (see README)
 #   make install         DESTDIR=… PREFIX=… (default PREFIX=/usr)
 #   make deb             build/deb/bgp-agent_VERSION_ARCH.deb (debhelper), lintian-checked
+#   make image           the container image with podman (docker/image.sh; private store)
+#   make image-test      the containerlab lab and the DaemonSet's pod from that image (root)
 
 CC      ?= cc
 SANITIZE ?= 0
@@ -55,6 +57,7 @@ DESTDIR ?=
 CNI_BIN_DIR ?= /opt/cni/bin
 
 .PHONY: all clean deps test unit integration valgrind bench demo demo-down install deb check-root \
+	image image-test \
 	fuzz fuzz-smoke fuzz-bins
 all: $(BUILD)/bgp-bridge $(BUILD)/bgp-agent $(TOOLS_BINS)
 
@@ -149,6 +152,12 @@ fuzz:
 
 check-root:
 	@[ "$$(id -u)" = 0 ] || { echo "make: this target needs root (network namespaces, FRR)" >&2; exit 1; }
+
+image:
+	@docker/image.sh build
+
+image-test: check-root
+	@BUILD_DIR=$(abspath $(BUILD)) SUITE=image tests/run-integration.sh
 
 integration: check-root all
 	@BUILD_DIR=$(abspath $(BUILD)) tests/run-integration.sh $(T)

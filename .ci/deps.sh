@@ -10,7 +10,8 @@ PACKAGES="make gcc libc6-dev pkg-config
   iproute2 iputils-ping procps psmisc kmod util-linux
   containernetworking-plugins valgrind python3 python3-yaml jq prometheus
   groff-base man-db
-  build-essential debhelper dpkg-dev lintian"
+  build-essential debhelper dpkg-dev lintian
+  podman runc debootstrap"
 
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' $PACKAGES

@@ -2,7 +2,7 @@
 # The whole suite, as `make test` runs it: dependencies, the plain build with
 # unit + integration tests, the same under ASan/UBSan (plus the fuzz smoke
 # run of every parser), then valgrind on the
-# binaries. Ends with one "N passed, N failed" line over everything.
+# binaries, then the container image in a podman lab. Ends with one "N passed, N failed" line over everything.
 set -u
 cd "$(dirname "$0")/.."
 total_p=0; total_f=0; status=0
@@ -33,6 +33,8 @@ step "unit tests under ASan+UBSan" make -s SANITIZE=1 unit
 step "fuzz smoke under ASan+UBSan" make -s SANITIZE=1 fuzz-smoke
 step "integration tests under ASan+UBSan" make -s SANITIZE=1 integration
 step "valgrind" make -s valgrind
+# The image and its lab (podman); the base image is kept between runs.
+step "image" make -s image-test
 echo "##### suite took $(( $(date +%s) - start ))s"
 echo "all: $total_p passed, $total_f failed"
 exit $status
