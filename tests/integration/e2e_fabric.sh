@@ -14,20 +14,12 @@ need_root
 MODE=fabric DUALSTACK=0 NODES=2
 on_cleanup lab_down
 
-pods_add() { # NODE COUNT
-	local p
-	for p in $(seq 1 "$2"); do lab_pod_add "$1" "pod$p" >/dev/null || return 1; done
-}
 tor_sums() { local t; for t in tor1 tor2; do vty "$t" "show running-config" | sha256sum; done; }
 
 t0=$(now_ms)
-if ! lab_up; then
-	not_ok "lab up (2 ToRs + 2 dual-homed nodes)"
-	lab_dump; finish; exit 1
-fi
-ok "lab up (2 ToRs + 2 dual-homed nodes)"
+lab_up_checked "lab up (2 ToRs + 2 dual-homed nodes)"
 pods=ok
-for n in 1 2; do pods_add "node$n" 2 || pods=failed; done
+for n in 1 2; do lab_pods_add "node$n" 2 || pods=failed; done
 check_eq "2 pods per node" "$pods" ok
 check "converged: every node has a route to every other node's pod CIDR" wait_until 60 lab_converged
 note "fabric: 2 nodes converged $(( $(now_ms) - t0 )) ms after lab start"
@@ -41,7 +33,7 @@ check "every pod reaches every other pod (4 pods, 12 pings)" lab_all_pods_reach
 # --- a third node joins ---------------------------------------------------------
 before=$(tor_sums)
 check "node3 joins the running lab" lab_node_add 3
-check "a pod on node3" pods_add node3 1
+check "a pod on node3" lab_pods_add node3 1
 check "node3 converged" wait_until 60 lab_converged
 check "ECMP on all 3 nodes" wait_until 10 lab_all_ecmp
 check_eq "the ToRs' running configs did not change for the join" "$(tor_sums)" "$before"

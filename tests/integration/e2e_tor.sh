@@ -15,10 +15,6 @@ on_cleanup lab_down
 HOLD_MS=9000   # datacenter profile: keepalive 3 s, hold 9 s
 GR_RESTART_MS=5000   # graceful_restart.restart_time of the lab nodes (tests/lab/agent.conf.tmpl)
 
-pods_add() { # NODE COUNT
-	local p
-	for p in $(seq 1 "$2"); do lab_pod_add "$1" "pod$p" >/dev/null || return 1; done
-}
 # Every config a join must leave alone: the ToR's file and running config, each
 # existing node's agent.conf, rendered frr.conf and running config.
 config_sums() {
@@ -32,13 +28,9 @@ config_sums() {
 }
 
 t0=$(now_ms)
-if ! lab_up; then
-	not_ok "lab up (ToR + 3 nodes with FRR and bgp-agent)"
-	lab_dump; finish; exit 1
-fi
-ok "lab up (ToR + 3 nodes with FRR and bgp-agent)"
+lab_up_checked "lab up (ToR + 3 nodes with FRR and bgp-agent)"
 pods=ok
-for n in 1 2 3; do pods_add "node$n" 2 || pods=failed; done
+for n in 1 2 3; do lab_pods_add "node$n" 2 || pods=failed; done
 check_eq "2 pods per node created with bgp-bridge (CNI ADD in the node namespace)" "$pods" ok
 if wait_until 60 lab_converged; then
 	ok "converged: every node has an agent route to every other node's pod CIDR"
@@ -55,7 +47,7 @@ check "ToR sees 3 dynamic IPv4 neighbors" sh -c "[ \$(ip netns exec $(ns tor) vt
 before=$(config_sums)
 t=$(now_ms)
 check "node4 joins the running lab" lab_node_add 4
-check "a pod on node4" pods_add node4 1
+check "a pod on node4" lab_pods_add node4 1
 if wait_until 60 lab_converged; then
 	ok "node4 converged: all 4 nodes have routes to each other"
 	note "join: node4 reachable $(( $(now_ms) - t )) ms after it was created (namespace, FRR, agent, pod)"

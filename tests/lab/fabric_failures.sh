@@ -32,7 +32,7 @@ failure_lab_up() {
 	local n
 	NODES=${1:-2}
 	lab_up || return 1
-	for n in $(lab_nodes); do lab_pod_add "node$n" pod1 >/dev/null || return 1; done
+	for n in $(lab_nodes); do lab_pods_add "node$n" 1 || return 1; done
 	wait_until 60 lab_converged && wait_until 20 lab_all_ecmp &&
 		wait_until 20 lab_bfd_up tor1 "$NODES" && wait_until 20 lab_bfd_up tor2 "$NODES"
 }

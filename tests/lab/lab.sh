@@ -276,6 +276,18 @@ lab_pod_add() {
 	jq -r '.ips[].address' "$st/pods/$2.result" | grep : | head -n1 | cut -d/ -f1 >"$st/pods/$2.ip6"
 	echo "$pod" >>"$LAB_STATE/pods"
 }
+# lab_pods_add NODE COUNT: pods pod1..podCOUNT on NODE.
+lab_pods_add() {
+	local p
+	for p in $(seq 1 "$2"); do lab_pod_add "$1" "pod$p" >/dev/null || return 1; done
+}
+# lab_up_checked DESCRIPTION: lab_up as a test's first check; a test whose lab
+# did not come up ends there (with the lab's state in its log).
+lab_up_checked() {
+	if lab_up; then ok "$1"; return 0; fi
+	not_ok "$1"
+	lab_dump; finish; exit 1
+}
 # lab_pod_ip POD [6]: the pod's address ("node1-pod1").
 lab_pod_ip() { cat "$LAB_STATE/${1%%-*}/pods/${1#*-}.ip${2:-}"; }
 # lab_ping SRC DST [6]: one ping from pod SRC to pod DST.
