@@ -41,6 +41,7 @@ struct frr_learn {
 	size_t fetch_no_best;
 	uint64_t fetch_start_ms;
 	uint64_t fetch_start_us;     /* latency_start(), for the feed histogram */
+	uint64_t round_start_us;     /* the same for a round of per-prefix queries */
 	bool bgpd_up;
 	time_t bgpd_silent_since;    /* a request to bgpd timed out then; 0: answering */
 	uint64_t version[BGP_AF_COUNT];
@@ -280,6 +281,7 @@ static void got_prefixes(struct frr_learn *l, const struct frr_reply *reply)
 	char err[256], buf[PREFIX_STRLEN];
 	int status;
 
+	latency_observe_since(LATENCY_FEED, l->round_start_us);
 	route_set_init(&found);
 	for (; i < l->n_asked && frr_reply_next(reply, &pos, &out, &len, &status); i++) {
 		if (status == FRR_CMD_SUCCESS &&
@@ -389,6 +391,7 @@ static void send_prefixes(struct frr_learn *l)
 	}
 	l->step = LEARN_PREFIXES;
 	l->timeout_ms = VTY_POLL_TIMEOUT_MS;
+	l->round_start_us = latency_start();
 	l->n_rounds++;
 	l->n_asked_total += l->n_asked;
 	rc = frr_vty_request_batch(&l->vty, cmds, len, l->n_asked, VTY_POLL_TIMEOUT_MS,

@@ -235,7 +235,7 @@ static void latencies(FILE *out, const struct latency_hist *const h[LATENCY_KIND
 	histogram(out, "bgp_agent_kernel_sync_duration_seconds",
 		  "One sync of the kernel's routes with the desired ones.", h[LATENCY_KERNEL_SYNC]);
 	histogram(out, "bgp_agent_feed_duration_seconds",
-		  "Learning changed routes from bgpd: request to parsed answer.", h[LATENCY_FEED]);
+		  "Learning changed routes from bgpd: request (the table, or a round of per-prefix queries) to parsed answer.", h[LATENCY_FEED]);
 	histogram(out, "bgp_agent_frr_apply_duration_seconds",
 		  "One apply of the configuration (frr-reload.py --test, then --reload).",
 		  h[LATENCY_FRR_APPLY]);
