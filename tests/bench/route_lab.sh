@@ -297,6 +297,9 @@ phase_flap() {
 }
 phase_rss() {
 	echo "agent memory with $N routes (target at 100,000: RSS <= 40 MB): $(grep -E 'VmRSS|VmHWM' "/proc/$(agent_pid agent)/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
+	# what the measured agent used: its status lines on the feed and nexthop groups
+	note "kernel nexthop objects: agent node $(ip -n "$(ns agent)" nexthop show | wc -l), zebra node $(ip -n "$(ns zebra)" nexthop show | wc -l)"
+	agent_status agent 2>&1 | grep -iE 'feed|bmp|nexthop group' | sed 's/^ */# agent status: /'
 }
 
 [ -x "$COUNT" ] || { echo "not ok - $COUNT missing (make bench builds it)"; exit 1; }
