@@ -74,6 +74,7 @@ check "feed latency histogram has observations" \
 check "start time is the agent's (within 60 s of now)" \
 	wait_until 5 prom_is 'abs(time() - bgp_agent_start_time_seconds) < bool 60' 1
 # A change shows: tor1 withdraws a route.
+feeds=$(promql bgp_agent_feed_duration_seconds_count)
 vty tor1 "configure terminal" "router bgp 65000" "address-family ipv4 unicast" \
 	"no network 10.244.8.0/24" >/dev/null
 check "withdrawn route: tor1 down to 1 accepted prefix" \
@@ -82,6 +83,8 @@ check "withdrawn route: installed down by one" \
 	wait_until 5 prom_is 'bgp_agent_routes_installed' $((kernel - 1))
 check "withdrawn route: a deletion counted" \
 	wait_until 5 prom_is 'bgp_agent_kernel_route_changes_total{change="deleted"} > bool 0' 1
+check "withdrawn route: learning it is timed in the feed histogram" \
+	wait_until 5 prom_is "bgp_agent_feed_duration_seconds_count > bool ${feeds:-0}" 1
 
 # --- hostile HTTP clients -----------------------------------------------------
 ROUTE=10.244.7.0/24
