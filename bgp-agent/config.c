@@ -15,6 +15,7 @@ void config_defaults(struct agent_config *cfg)
 	snprintf(cfg->frr.templates, sizeof(cfg->frr.templates), "/usr/share/bgp-agent/frr-templates");
 	snprintf(cfg->frr.reload_cmd, sizeof(cfg->frr.reload_cmd), "/usr/lib/frr/frr-reload.py");
 	cfg->frr.bmp_port = DEFAULT_BMP_PORT;
+	snprintf(cfg->frr.vtysh_cmd, sizeof(cfg->frr.vtysh_cmd), "/usr/bin/vtysh");
 	cfg->kernel.table = 254;
 	cfg->kernel.protocol = DEFAULT_ROUTE_PROTOCOL;
 	cfg->kernel.resync_interval = 30;

@@ -92,6 +92,7 @@ struct agent_config {
 		char templates[PATH_MAX];        /* directory of *.tmpl */
 		char reload_cmd[PATH_MAX];       /* /usr/lib/frr/frr-reload.py */
 		unsigned bmp_port;               /* bgpd's BMP listener on 127.0.0.1; 0 = off */
+		char vtysh_cmd[PATH_MAX];        /* /usr/bin/vtysh: the first load */
 	} frr;
 
 	struct {

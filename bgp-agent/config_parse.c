@@ -71,6 +71,7 @@ static const struct key_spec frr_keys[] = {
 	STR(FRR_T, pathspace, false), STR(FRR_T, run_dir, false),
 	STR(FRR_T, config_file, false), STR(FRR_T, templates, false),
 	STR(FRR_T, reload_cmd, false), UINT(FRR_T, bmp_port, 0, 65535),
+	STR(FRR_T, vtysh_cmd, false),
 };
 
 static const struct key_spec kernel_keys[] = {

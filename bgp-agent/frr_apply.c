@@ -13,6 +13,7 @@
 #include "atomic_file.h"
 #include "frr_modules.h"
 #include "latency.h"
+#include "frr_version.h"
 #include "log.h"
 #include "render_frr.h"
 
@@ -20,9 +21,19 @@
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 30000
 #define RELOAD_TIMEOUT_MS 30000
+#define PROBE_TIMEOUT_MS 2000
 #define MAX_LOGGED_LINES 40
 
 static void attempt(struct frr_apply *fa);
+
+static const char *const stage_names[] = {
+	[APPLY_IDLE] = "-",
+	[APPLY_PROBE] = FRR_BGP_INSTANCES_CMD,
+	[APPLY_CHECK] = "vtysh -C -f",
+	[APPLY_LOAD] = "vtysh -f",
+	[APPLY_TEST] = "frr-reload.py --test",
+	[APPLY_RELOAD] = "frr-reload.py --reload",
+};
 
 static const char *const state_names[] = {
 	[FRR_STATE_UNKNOWN] = "unknown",
@@ -192,7 +203,8 @@ static unsigned log_diff_summary(const char *text)
 static void applied(struct frr_apply *fa, bool sent)
 {
 	free(fa->applied);
-	fa->applied = strdup(fa->desired);
+	fa->applied = fa->in_flight;
+	fa->in_flight = NULL;
 	fa->applied_pid = fa->attempt_pid;
 	fa->backoff_ms = BACKOFF_MIN_MS;
 	fa->stage = APPLY_IDLE;
@@ -206,6 +218,9 @@ static void applied(struct frr_apply *fa, bool sent)
 	set_state(fa, FRR_STATE_APPLIED, sent ? "configuration applied to bgpd pid %d"
 					      : "bgpd pid %d already runs this configuration; nothing sent",
 		  (int)fa->applied_pid);
+	/* The config was reloaded while this attempt ran. */
+	if (fa->desired != NULL && strcmp(fa->desired, fa->applied) != 0)
+		attempt(fa);
 }
 
 static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage);
@@ -220,13 +235,21 @@ static void child_done(int fd, uint32_t events, void *arg)
 	(void)events;
 	event_loop_del(fa->loop, fa->child.exitfd);
 	code = child_finish(&fa->child, &out);
-	if (code != 0) {
-		log_output("frr-reload.py", out);
-		set_state(fa, FRR_STATE_FAILED, "frr-reload.py --%s failed (exit %d)%s%.300s",
-			  fa->stage == APPLY_TEST ? "test" : "reload", code,
-			  out != NULL && *out != '\0' ? ": " : "", out != NULL ? out : "");
+	if (code != 0 && (fa->stage == APPLY_CHECK || fa->stage == APPLY_LOAD)) {
+		/* The one-pass load is only a shortcut: frr-reload.py gives the
+		 * verdict, and after a partial load it sends what is missing. */
+		log_output(stage_names[fa->stage], out);
+		log_warnx("frr: %s failed (exit %d); applying with frr-reload.py instead",
+			  stage_names[fa->stage], code);
+		start_stage(fa, APPLY_TEST);
+	} else if (code != 0) {
+		log_output(stage_names[fa->stage], out);
+		set_state(fa, FRR_STATE_FAILED, "%s failed (exit %d)%s%.300s", stage_names[fa->stage],
+			  code, out != NULL && *out != '\0' ? ": " : "", out != NULL ? out : "");
 		fa->stage = APPLY_IDLE;
 		schedule_retry(fa);
+	} else if (fa->stage == APPLY_CHECK) {
+		start_stage(fa, APPLY_LOAD);
 	} else if (fa->stage == APPLY_TEST) {
 		log_output("diff", out);
 		/* e.g. the agent restarted: FRR already has it, a reload would only
@@ -236,7 +259,10 @@ static void child_done(int fd, uint32_t events, void *arg)
 		else
 			start_stage(fa, APPLY_RELOAD);
 	} else {
-		log_output("frr-reload.py", out);
+		log_output(stage_names[fa->stage], out);
+		if (fa->stage == APPLY_LOAD)
+			log_info("frr: bgpd pid %d had no BGP instance: configuration loaded in one pass",
+				 (int)fa->attempt_pid);
 		applied(fa, true);
 	}
 	free(out);
@@ -245,15 +271,27 @@ static void child_done(int fd, uint32_t events, void *arg)
 static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage)
 {
 	const struct agent_config *c = fa->cfg;
+	bool vtysh = stage == APPLY_CHECK || stage == APPLY_LOAD;
+	const char *cmd = vtysh ? c->frr.vtysh_cmd : c->frr.reload_cmd;
 	char *argv[10];
 	int n = 0;
 
-	argv[n++] = (char *)c->frr.reload_cmd;
-	argv[n++] = stage == APPLY_TEST ? "--test" : "--reload";
-	argv[n++] = "--stdout";
-	if (c->frr.pathspace[0] != '\0') {
-		argv[n++] = "--pathspace";
+	argv[n++] = (char *)cmd;
+	if (vtysh && c->frr.pathspace[0] != '\0') {
+		argv[n++] = "-N";
 		argv[n++] = (char *)c->frr.pathspace;
+	}
+	if (stage == APPLY_CHECK)
+		argv[n++] = "-C";
+	if (vtysh)
+		argv[n++] = "-f";
+	if (!vtysh) {
+		argv[n++] = stage == APPLY_TEST ? "--test" : "--reload";
+		argv[n++] = "--stdout";
+		if (c->frr.pathspace[0] != '\0') {
+			argv[n++] = "--pathspace";
+			argv[n++] = (char *)c->frr.pathspace;
+		}
 	}
 	argv[n++] = (char *)c->frr.config_file;
 	argv[n] = NULL;
@@ -262,11 +300,33 @@ static void start_stage(struct frr_apply *fa, enum frr_apply_stage stage)
 	    event_loop_add(fa->loop, fa->child.exitfd, child_done, fa) != 0) {
 		child_kill(&fa->child);
 		fa->stage = APPLY_IDLE;
-		set_state(fa, FRR_STATE_FAILED, "cannot run %s", c->frr.reload_cmd);
+		set_state(fa, FRR_STATE_FAILED, "cannot run %s", cmd);
 		schedule_retry(fa);
 		return;
 	}
 	fa->child_deadline_ms = monotonic_ms() + RELOAD_TIMEOUT_MS;
+}
+
+static void on_probe(void *arg, int rc, struct frr_reply *reply)
+{
+	struct frr_apply *fa = arg;
+	long instances = rc == FRR_VTY_OK ? frr_bgp_instances_parse(reply->out, reply->len) : -1;
+
+	if (instances < 0)
+		log_debug("frr: %s: %s", FRR_BGP_INSTANCES_CMD,
+			  rc == FRR_VTY_OK ? "unexpected answer" : frr_vty_strerror(rc));
+	start_stage(fa, instances == 0 ? APPLY_CHECK : APPLY_TEST);
+}
+
+/* A bgpd this agent has not configured yet may still run its bootstrap
+ * configuration; any doubt takes the frr-reload.py path. */
+static void probe_or_test(struct frr_apply *fa)
+{
+	fa->stage = APPLY_PROBE;
+	if (fa->vty.timer_fd < 0 ||
+	    frr_vty_request(&fa->vty, FRR_BGP_INSTANCES_CMD, PROBE_TIMEOUT_MS, &fa->reply, on_probe,
+			    fa) != FRR_VTY_OK)
+		start_stage(fa, APPLY_TEST);
 }
 
 static bool frr_down(struct frr_apply *fa)
@@ -322,7 +382,10 @@ static void attempt(struct frr_apply *fa)
 	if (fa->applied_pid != 0 && fa->bgpd_pid != fa->applied_pid)
 		log_info("frr: bgpd restarted (pid %d -> %d); re-applying the configuration",
 			 (int)fa->applied_pid, (int)fa->bgpd_pid);
-	if (atomic_write_file(fa->cfg->frr.config_file, fa->desired, strlen(fa->desired),
+	free(fa->in_flight);
+	fa->in_flight = strdup(fa->desired);
+	if (fa->in_flight == NULL ||
+	    atomic_write_file(fa->cfg->frr.config_file, fa->desired, strlen(fa->desired),
 			      0640) != 0) {
 		set_state(fa, FRR_STATE_FAILED, "cannot write \"%s\": %s",
 			  fa->cfg->frr.config_file, strerror(errno));
@@ -331,7 +394,10 @@ static void attempt(struct frr_apply *fa)
 	}
 	fa->attempt_pid = fa->bgpd_pid;
 	set_state(fa, FRR_STATE_APPLYING, "applying %s", fa->cfg->frr.config_file);
-	start_stage(fa, APPLY_TEST);
+	if (fa->applied_pid != fa->bgpd_pid)
+		probe_or_test(fa);
+	else
+		start_stage(fa, APPLY_TEST);
 }
 
 static void on_tick(int fd, uint32_t events, void *arg)
@@ -342,13 +408,14 @@ static void on_tick(int fd, uint32_t events, void *arg)
 	(void)events;
 	timer_ack(fd);
 	if (fa->stage != APPLY_IDLE) {
-		if (now < fa->child_deadline_ms)
+		/* The probe has a deadline of its own. */
+		if (fa->stage == APPLY_PROBE || now < fa->child_deadline_ms)
 			return;
 		event_loop_del(fa->loop, fa->child.exitfd);
 		child_kill(&fa->child);
+		set_state(fa, FRR_STATE_FAILED, "%s did not finish within %d s; killed",
+			  stage_names[fa->stage], RELOAD_TIMEOUT_MS / 1000);
 		fa->stage = APPLY_IDLE;
-		set_state(fa, FRR_STATE_FAILED, "frr-reload.py did not finish within %d s; killed",
-			  RELOAD_TIMEOUT_MS / 1000);
 		schedule_retry(fa);
 		return;
 	}
@@ -363,6 +430,8 @@ int frr_apply_init(struct frr_apply *fa, struct event_loop *loop, const struct a
 	fa->loop = loop;
 	fa->backoff_ms = BACKOFF_MIN_MS;
 	child_init(&fa->child);
+	if (frr_vty_open_bgpd(&fa->vty, loop, cfg) != 0)
+		log_warnx("frr: no instance probe; every apply goes through frr-reload.py");
 	fa->timer_fd = timer_create_fd();
 	if (fa->timer_fd < 0)
 		return -1;
@@ -389,9 +458,12 @@ void frr_apply_free(struct frr_apply *fa)
 		event_loop_del(fa->loop, fa->timer_fd);
 		close(fa->timer_fd);
 	}
+	frr_vty_free(&fa->vty);
+	frr_reply_free(&fa->reply);
 	free(fa->desired);
 	free(fa->applied);
-	fa->desired = fa->applied = NULL;
+	free(fa->in_flight);
+	fa->desired = fa->applied = fa->in_flight = NULL;
 }
 
 void frr_apply_config_changed(struct frr_apply *fa)

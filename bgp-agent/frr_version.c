@@ -1,5 +1,6 @@
 #include "frr_version.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,17 @@ int frr_version_parse(const char *text, char *out, size_t size)
 	memcpy(out, text, len);
 	out[len] = '\0';
 	return 0;
+}
+
+long frr_bgp_instances_parse(const char *json, size_t len)
+{
+	json_t *root = json_loadb(json, len, 0, NULL);
+	json_t *total = json_object_get(root, "totalVrfs");
+	long n = json_is_integer(total) && json_integer_value(total) >= 0
+			 ? (long)json_integer_value(total) : -1;
+
+	json_decref(root);
+	return n;
 }
 
 int frr_version_query_init(struct frr_version_query *q, struct event_loop *loop,

@@ -15,6 +15,13 @@
  * version`) → "FRRouting 8.4.4". 0, or -1 when text does not start like that
  * (out is then ""). */
 int frr_version_parse(const char *text, char *out, size_t size);
+
+/* The command and parser telling whether bgpd has any BGP instance yet (a
+ * `router bgp`): bgpd started with a bootstrap configuration has none.
+ * Returns the number of instances (`"totalVrfs"`), or -1 when json is not
+ * such an answer. */
+#define FRR_BGP_INSTANCES_CMD "show bgp vrfs json"
+long frr_bgp_instances_parse(const char *json, size_t len);
 /* Asks cfg's bgpd asynchronously (at most FRR_VERSION_TIMEOUT_MS); the
  * answer lands in out ("" until bgpd answered usefully). */
 struct frr_version_query {

@@ -28,6 +28,8 @@ check "bgpd restarted with -M bmp: the agent applies the bmp block" wait_until 3
 check "bgpd listens on 127.0.0.1:11019" wait_until 5 sh -c \
 	"ip netns exec $(ns node1) ss -Htln 'sport = :11019' | grep -q 127.0.0.1:11019"
 check "routes installed again" wait_until 40 routes_in
+# bgpd sends End-of-RIB over BMP only for peers up when the station connects.
+check "session to tor1 up again" wait_until 30 bgp_established node1 192.168.1.1
 ip netns exec "$(ns node1)" "$BUILD_DIR/tools/bmp_dump" -p 11019 -s 3 >"$WORK/dump.out" 2>&1
 check "a BMP station on it gets the table and End-of-RIB" sh -c \
 	"grep -q ' route announce 10.244.7.0/24 peer 192.168.1.1 nh 192.168.1.1 ' '$WORK/dump.out' &&

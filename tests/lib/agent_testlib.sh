@@ -37,7 +37,7 @@ tor_conf() {
 	{
 		printf 'frr defaults datacenter\nhostname %s\n!\nrouter bgp 65000\n' "$name"
 		printf ' bgp router-id %s\n no bgp ebgp-requires-policy\n' "$rid"
-		printf ' no bgp network import-check\n'
+		printf ' no bgp network import-check\n coalesce-time 50\n'
 		for n in ${nbrs//,/ }; do
 			a=${n#*=}; n=${n%%=*}
 			printf ' neighbor %s remote-as %s\n neighbor %s timers 3 9\n' "$n" "$a" "$n"

@@ -33,11 +33,30 @@ static void test_parse_rejects(void **state)
 	assert_string_equal(tiny, "");
 }
 
+/* Answers of FRR 8.4.4's bgpd to FRR_BGP_INSTANCES_CMD, as captured. */
+static void test_instances(void **state)
+{
+	static const char none[] = "{\n  \"vrfs\":{\n  },\n  \"totalVrfs\":0\n}\n";
+	static const char one[] = "{\n  \"vrfs\":{\n    \"default\":{\n      \"type\":\"DFLT\",\n"
+				  "      \"vrfId\":0,\n      \"routerId\":\"192.168.1.12\"\n    }\n"
+				  "  },\n  \"totalVrfs\":1\n}\n";
+
+	(void)state;
+	assert_int_equal(frr_bgp_instances_parse(none, strlen(none)), 0);
+	assert_int_equal(frr_bgp_instances_parse(one, strlen(one)), 1);
+	assert_int_equal(frr_bgp_instances_parse("{}", 2), -1);
+	assert_int_equal(frr_bgp_instances_parse("{\"totalVrfs\":-1}", 16), -1);
+	assert_int_equal(frr_bgp_instances_parse("{\"totalVrfs\":\"1\"}", 17), -1);
+	assert_int_equal(frr_bgp_instances_parse("% Unknown command", 17), -1);
+	assert_int_equal(frr_bgp_instances_parse("", 0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_instances),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
