@@ -13,7 +13,13 @@
 #define VTY_POLL_TIMEOUT_MS 2000
 #define VTY_FETCH_TIMEOUT_MS 10000
 #define PEERS_REFRESH_MS 500 /* while the owner waits for End-of-RIB */
-#define QUERY_COALESCE_MS 1  /* prefixes reported together are asked together */
+#define QUERY_COALESCE_MS 1  /* a fetch asked for starts this soon */
+/* BMP reports a route when bgpd receives it; bgpd decides its best paths from
+ * a work queue held 50 ms (zebra's first route lands 52-62 ms after the
+ * update, measured). A prefix is asked this long after its first report, and
+ * once more QUERY_RECHECK_MS later in case bgpd was late. */
+#define QUERY_SETTLE_MS 60
+#define QUERY_RECHECK_MS 250
 #define QUERY_BUSY_RETRY_MS 2
 #define QUERY_FAILED_RETRY_MS 100
 #define QUERY_BATCH_MAX 64   /* prefixes per request round */
@@ -22,6 +28,44 @@
  * the full table about 0.1 s). */
 #define QUERY_FULL_FETCH_OVER 1000
 #define QUERY_CMD_MAX (sizeof(BGP_RIB_PREFIX_CMD_FMT) + PREFIX_STRLEN + 8)
+
+/* Prefixes waiting to be asked. */
+struct prefix_queue {
+	struct prefix *v;
+	size_t n, cap;
+};
+
+static int queue_push(struct prefix_queue *q, const struct prefix *v, size_t n)
+{
+	if (q->n + n > q->cap) {
+		size_t cap = q->cap ? q->cap : 64;
+		struct prefix *p;
+
+		while (cap < q->n + n)
+			cap *= 2;
+		p = realloc(q->v, cap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		q->v = p;
+		q->cap = cap;
+	}
+	memcpy(q->v + q->n, v, n * sizeof(*v));
+	q->n += n;
+	return 0;
+}
+
+/* Moves up to max of q's prefixes (sorted, unique) into out. */
+static size_t queue_take(struct prefix_queue *q, struct prefix *out, size_t max)
+{
+	size_t n;
+
+	q->n = route_scope_normalize(q->v, q->n);
+	n = q->n < max ? q->n : max;
+	memcpy(out, q->v, n * sizeof(*out));
+	memmove(q->v, q->v + n, (q->n - n) * sizeof(*q->v));
+	q->n -= n;
+	return n;
+}
 
 enum learn_step { LEARN_VERSION, LEARN_PEERS, LEARN_RIB, LEARN_PREFIXES };
 
@@ -53,14 +97,18 @@ struct frr_learn {
 	/* Per-prefix queries. */
 	int query_fd;
 	bool query_armed;
-	struct prefix *pending;      /* reported changed, not asked yet */
-	size_t n_pending, cap_pending;
+	struct prefix_queue pending; /* reported changed, not asked yet */
+	struct prefix_queue recheck; /* asked once, to be asked again */
+	struct prefix_queue again;   /* due for the second time */
+	int recheck_fd;
+	bool recheck_armed;
+	bool round_first;            /* the running round asks pending ones */
 	struct prefix asked[QUERY_BATCH_MAX]; /* the running round */
 	size_t n_asked;
 	struct frr_reply answers;
 	uint64_t n_asked_total, n_rounds;
 	bool feed;           /* bgpd's feed reports changes: poll slowly */
-	bool feed_activity;  /* the feed reported something since the last versions */
+	uint64_t last_report_ms; /* the feed's last report (monotonic; 0: none) */
 };
 
 static const char *const rib_cmd[BGP_AF_COUNT] = { BGP_RIB_CMD_V4, BGP_RIB_CMD_V6 };
@@ -117,6 +165,11 @@ void frr_learn_bgpd_outcome(struct frr_learn *l, int rc, uint64_t waited_ms)
 static void on_answer(void *arg, int rc, struct frr_reply *reply);
 static void kick_queries(struct frr_learn *l, uint64_t ms);
 
+static bool queued(const struct frr_learn *l)
+{
+	return l->pending.n > 0 || l->again.n > 0;
+}
+
 /* Prefixes of a failed round are learned by the full fetch that follows
  * bgpd's return; pending ones are asked again. */
 static void learn_failed(struct frr_learn *l, int rc)
@@ -127,7 +180,7 @@ static void learn_failed(struct frr_learn *l, int rc)
 	frr_reply_free(&l->big);
 	l->n_asked = 0;
 	set_bgpd_up(l, false);
-	if (l->n_pending > 0 || l->need_fetch)
+	if (queued(l) || l->need_fetch)
 		kick_queries(l, QUERY_FAILED_RETRY_MS);
 }
 
@@ -211,6 +264,14 @@ static void after_versions(struct frr_learn *l)
 		after_peers(l);
 }
 
+/* A version moves up to bgpd's processing delay after the report that
+ * announced the change, which may fall after the poll that followed it. */
+static bool recently_reported(const struct frr_learn *l)
+{
+	return l->last_report_ms != 0 &&
+	       monotonic_ms() - l->last_report_ms < FRR_LEARN_FEED_POLL_MS + QUERY_RECHECK_MS;
+}
+
 static void got_version(struct frr_learn *l, const struct frr_reply *reply)
 {
 	char err[256];
@@ -223,7 +284,7 @@ static void got_version(struct frr_learn *l, const struct frr_reply *reply)
 		/* With the feed, a version that moved without any report means a
 		 * change BMP does not send (a path that became valid later). */
 		if (v != l->version[l->step_af]) {
-			if (!l->feed || !l->feed_activity)
+			if (!l->feed || !recently_reported(l))
 				l->need_fetch = true;
 			if (l->ops.moved != NULL)
 				l->ops.moved(l->arg);
@@ -234,7 +295,6 @@ static void got_version(struct frr_learn *l, const struct frr_reply *reply)
 	if (af >= 0) {
 		send_version(l, af);
 	} else {
-		l->feed_activity = false;
 		after_versions(l);
 	}
 }
@@ -267,7 +327,8 @@ static void kick_queries(struct frr_learn *l, uint64_t ms)
 {
 	if (l->query_armed)
 		return;
-	l->query_armed = timer_arm(l->query_fd, ms, 0) == 0;
+	/* 0 would disarm a timerfd. */
+	l->query_armed = timer_arm(l->query_fd, ms > 0 ? ms : 1, 0) == 0;
 }
 
 /* The prefixes of the answers that parsed go to the owner with their routes;
@@ -302,7 +363,7 @@ static void got_prefixes(struct frr_learn *l, const struct frr_reply *reply)
 	if (l->ops.prefixes != NULL)
 		l->ops.prefixes(l->arg, ok, n_ok, &found);
 	route_set_free(&found);
-	if (l->n_pending > 0 || l->need_fetch)
+	if (queued(l) || l->need_fetch)
 		kick_queries(l, 0);
 }
 
@@ -370,18 +431,26 @@ static void on_poll(int fd, uint32_t events, void *arg)
 	start_round(l);
 }
 
-/* One round of up to QUERY_BATCH_MAX prefixes, pipelined in one write. */
+/* Asked once: asked again after QUERY_RECHECK_MS (out of memory: not). */
+static void schedule_recheck(struct frr_learn *l)
+{
+	if (queue_push(&l->recheck, l->asked, l->n_asked) != 0 || l->recheck_armed)
+		return;
+	l->recheck_armed = timer_arm(l->recheck_fd, QUERY_RECHECK_MS, 0) == 0;
+}
+
+/* One round of up to QUERY_BATCH_MAX prefixes, pipelined in one write:
+ * first asks before second ones. */
 static void send_prefixes(struct frr_learn *l)
 {
 	char cmds[QUERY_BATCH_MAX * QUERY_CMD_MAX], buf[PREFIX_STRLEN];
 	size_t len = 0;
 	int rc;
 
-	l->n_pending = route_scope_normalize(l->pending, l->n_pending);
-	l->n_asked = l->n_pending < QUERY_BATCH_MAX ? l->n_pending : QUERY_BATCH_MAX;
-	memcpy(l->asked, l->pending, l->n_asked * sizeof(*l->asked));
-	memmove(l->pending, l->pending + l->n_asked, (l->n_pending - l->n_asked) * sizeof(*l->pending));
-	l->n_pending -= l->n_asked;
+	l->round_first = l->pending.n > 0;
+	l->n_asked = queue_take(l->round_first ? &l->pending : &l->again, l->asked, QUERY_BATCH_MAX);
+	if (l->round_first)
+		schedule_recheck(l);
 	for (size_t i = 0; i < l->n_asked; i++) {
 		int n = snprintf(cmds + len, sizeof(cmds) - len, BGP_RIB_PREFIX_CMD_FMT,
 				 l->asked[i].addr.family == AF_INET6 ? "ipv6" : "ipv4",
@@ -410,42 +479,41 @@ static void on_query(int fd, uint32_t events, void *arg)
 	timer_ack(fd);
 	l->query_armed = false;
 	if (frr_vty_busy(&l->vty)) {
-		if (l->n_pending > 0 || l->need_fetch)
+		if (queued(l) || l->need_fetch)
 			kick_queries(l, QUERY_BUSY_RETRY_MS);
 		return;
 	}
 	if (l->need_fetch)
 		start_round(l);
-	else if (l->n_pending > 0)
+	else if (queued(l))
 		send_prefixes(l);
+}
+
+static void on_recheck(int fd, uint32_t events, void *arg)
+{
+	struct frr_learn *l = arg;
+
+	(void)events;
+	timer_ack(fd);
+	l->recheck_armed = false;
+	if (queue_push(&l->again, l->recheck.v, l->recheck.n) == 0)
+		kick_queries(l, 0);
+	l->recheck.n = 0;
 }
 
 int frr_learn_query(struct frr_learn *l, const struct prefix *v, size_t n)
 {
-	if (l->n_pending + n > QUERY_FULL_FETCH_OVER) {
-		l->n_pending = 0;
-		l->feed_activity = true;
+	l->last_report_ms = monotonic_ms();
+	if (l->pending.n + n > QUERY_FULL_FETCH_OVER) {
+		l->pending.n = 0;
 		frr_learn_fetch_soon(l);
 		return 0;
 	}
-	if (l->n_pending + n > l->cap_pending) {
-		size_t cap = l->cap_pending ? l->cap_pending : 64;
-		struct prefix *p;
-
-		while (cap < l->n_pending + n)
-			cap *= 2;
-		p = realloc(l->pending, cap * sizeof(*p));
-		if (p == NULL) {
-			frr_learn_fetch_soon(l);
-			return -1;
-		}
-		l->pending = p;
-		l->cap_pending = cap;
+	if (queue_push(&l->pending, v, n) != 0) {
+		frr_learn_fetch_soon(l);
+		return -1;
 	}
-	memcpy(l->pending + l->n_pending, v, n * sizeof(*v));
-	l->n_pending += n;
-	l->feed_activity = true;
-	kick_queries(l, QUERY_COALESCE_MS);
+	kick_queries(l, QUERY_SETTLE_MS);
 	return 0;
 }
 
@@ -470,7 +538,7 @@ struct frr_learn *frr_learn_open(struct event_loop *loop, const struct agent_con
 	l->loop = loop;
 	l->ops = *ops;
 	l->arg = arg;
-	l->poll_fd = l->query_fd = -1;
+	l->poll_fd = l->query_fd = l->recheck_fd = -1;
 	route_set_init(&l->fetching);
 	if (frr_vty_open_bgpd(&l->vty, loop, cfg) != 0) {
 		free(l);
@@ -478,9 +546,11 @@ struct frr_learn *frr_learn_open(struct event_loop *loop, const struct agent_con
 	}
 	l->poll_fd = timer_create_fd();
 	l->query_fd = timer_create_fd();
+	l->recheck_fd = timer_create_fd();
 	if (l->poll_fd < 0 || timer_arm(l->poll_fd, 1, FRR_LEARN_POLL_MS) != 0 ||
 	    event_loop_add(loop, l->poll_fd, on_poll, l) != 0 || l->query_fd < 0 ||
-	    event_loop_add(loop, l->query_fd, on_query, l) != 0) {
+	    event_loop_add(loop, l->query_fd, on_query, l) != 0 || l->recheck_fd < 0 ||
+	    event_loop_add(loop, l->recheck_fd, on_recheck, l) != 0) {
 		log_errorx("routes: cannot arm the bgpd poll timer");
 		frr_learn_close(l);
 		return NULL;
@@ -500,7 +570,13 @@ void frr_learn_close(struct frr_learn *l)
 		event_loop_del(l->loop, l->query_fd);
 		close(l->query_fd);
 	}
-	free(l->pending);
+	if (l->recheck_fd >= 0) {
+		event_loop_del(l->loop, l->recheck_fd);
+		close(l->recheck_fd);
+	}
+	free(l->pending.v);
+	free(l->recheck.v);
+	free(l->again.v);
 	frr_reply_free(&l->answers);
 	frr_vty_free(&l->vty);
 	frr_reply_free(&l->reply);

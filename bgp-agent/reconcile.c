@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bmp_learn.h"
 #include "frr_learn.h"
 #include "kroute_resolve.h"
 #include "latency.h"
@@ -19,6 +20,7 @@ struct reconciler {
 	struct kroute_monitor *mon;
 	struct kroute_resolve *nht;  /* resolves next hops that are not on-link */
 	struct frr_learn *learn;
+	struct bmp_learn *feed;     /* NULL: frr.bmp_port is 0 */
 	struct route_gate gate;
 	int resync_fd, soon_fd;
 
@@ -35,7 +37,8 @@ struct reconciler {
 	uint64_t last_sync_ms;
 	unsigned n_syncs;
 	size_t n_desired;           /* routes in the desired set after the last sync */
-	bool incremental;           /* the feed drives learning (per-prefix queries) */
+	bool incremental;
+	bool feed_synced;           /* a full table was read since the feed came */           /* the feed drives learning (per-prefix queries) */
 	uint64_t n_checks, n_disagreements; /* full fetches while incremental */
 	void (*bgpd_changed)(void *arg, bool up);
 	void *bgpd_changed_arg;
@@ -118,6 +121,9 @@ static void on_round(void *arg)
 {
 	struct reconciler *r = arg;
 
+	/* While the feed drives learning no full table comes by itself. */
+	if (r->incremental && route_gate_needs_table(&r->gate))
+		frr_learn_fetch_soon(r->learn);
 	if (!route_gate_update(&r->gate, monotonic_ms()))
 		return;
 	log_info("routes: stale routes may now be removed: %s", route_gate_reason(&r->gate));
@@ -133,8 +139,11 @@ static void on_table(void *arg, struct route_set *table, size_t no_best)
 	r->learned = *table;
 	*table = old;
 	route_gate_table(&r->gate, no_best);
-	if (r->incremental)
+	/* The first table after the feed came compares with what the poll
+	 * learned: only later ones check what the feed taught. */
+	if (r->incremental && r->feed_synced)
 		count_disagreements(r, &old);
+	r->feed_synced = r->incremental;
 	sync_kernel(r);
 }
 
@@ -155,6 +164,104 @@ static void on_prefixes(void *arg, const struct prefix *asked, size_t n, struct 
 	}
 	sync_prefixes(r, &sc, found);
 }
+
+/* --- what bgpd's BMP feed reports ------------------------------------ */
+
+static void on_feed_session(void *arg, bool up)
+{
+	struct reconciler *r = arg;
+
+	r->incremental = up;
+	r->feed_synced = false;
+	frr_learn_set_feed(r->learn, up);
+	if (up)
+		frr_learn_fetch_soon(r->learn); /* the consistency check at (re)connect */
+}
+
+static void on_feed_changed(void *arg, const struct prefix *v, size_t n)
+{
+	struct reconciler *r = arg;
+
+	route_gate_moved(&r->gate, monotonic_ms());
+	frr_learn_query(r->learn, v, n);
+}
+
+static void on_feed_all_eor(void *arg)
+{
+	struct reconciler *r = arg;
+
+	route_gate_peers(&r->gate, monotonic_ms(), true);
+}
+
+/* Takes the next hop gw out of every learned route; the routes left without
+ * one go. Returns the prefixes touched (sorted: learned is), or NULL with
+ * *n = 0 (none, or out of memory: then the re-query alone repairs). */
+static struct prefix *drop_nexthop(struct route_set *learned, const struct ip_addr *gw, size_t *n)
+{
+	struct prefix *touched = NULL;
+	size_t k = 0, cap = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < learned->n; i++) {
+		struct route *rt = &learned->routes[i];
+		size_t m = 0;
+
+		for (size_t j = 0; j < rt->n_nh; j++)
+			if (!ip_addr_equal(&rt->nh[j].gw, gw))
+				rt->nh[m++] = rt->nh[j];
+		if (m != rt->n_nh) {
+			if (*n == cap) {
+				struct prefix *t = realloc(touched, (cap = cap ? cap * 2 : 64) * sizeof(*t));
+
+				if (t == NULL)
+					break;
+				touched = t;
+			}
+			touched[(*n)++] = rt->dst;
+			rt->n_nh = m;
+		}
+		if (rt->n_nh > 0 || rt->type != ROUTE_UNICAST)
+			learned->routes[k++] = *rt;
+	}
+	learned->n = k;
+	return touched;
+}
+
+/* A peer went down (a ToR going away): its next hops leave the kernel at
+ * once, before bgpd is even asked; then bgpd's decision for those prefixes
+ * is asked for (it may have other paths), and is authoritative. */
+static void on_feed_peer_down(void *arg, const struct ip_addr *peer)
+{
+	struct reconciler *r = arg;
+	struct route_set now;
+	struct route_scope sc;
+	struct nexthop gone = { 0 };
+	size_t n;
+	struct prefix *touched = drop_nexthop(&r->learned, peer, &n);
+
+	route_gate_moved(&r->gate, monotonic_ms());
+	if (n == 0)
+		return;
+	/* One request per nexthop group holding it, whatever the number of
+	 * routes; the sync below then finds those routes as wanted. */
+	gone.gw = *peer;
+	if (kroute_nexthop_gone(r->kr, &gone) < 0)
+		r->kernel_dirty = true;
+	sc = (struct route_scope){ touched, n };
+	route_set_init(&now);
+	if (route_set_select(&r->learned, &sc, &now) == 0)
+		sync_prefixes(r, &sc, &now);
+	route_set_free(&now);
+	frr_learn_query(r->learn, touched, n);
+	free(touched);
+}
+
+static const struct bmp_learn_ops feed_ops = {
+	.session = on_feed_session,
+	.changed = on_feed_changed,
+	.peer_down = on_feed_peer_down,
+	.all_eor = on_feed_all_eor,
+};
 
 /* --- kernel sync ------------------------------------------------------ */
 
@@ -387,6 +494,7 @@ static const struct frr_learn_ops learn_ops = {
 
 static int start(struct reconciler *r)
 {
+	bool feed_failed = false;
 	uint64_t resync_ms = (uint64_t)(r->cfg->kernel.resync_interval ? r->cfg->kernel.resync_interval : 30) * 1000u;
 
 	if (open_kernel(r) != 0 || dump_kernel(r) != 0)
@@ -395,7 +503,9 @@ static int start(struct reconciler *r)
 	log_info("routes: adopted %zu routes of protocol %u in table %u", r->actual.n,
 		 r->cfg->kernel.protocol, r->cfg->kernel.table);
 	r->learn = frr_learn_open(r->loop, r->cfg, &learn_ops, r);
-	if (r->learn == NULL ||
+	if (r->learn != NULL)
+		r->feed = bmp_learn_open(r->loop, r->cfg, &feed_ops, r, &feed_failed);
+	if (r->learn == NULL || feed_failed ||
 	    add_timer(r, &r->resync_fd, resync_ms, resync_ms, on_resync) != 0 ||
 	    add_timer(r, &r->soon_fd, 0, 0, on_soon) != 0)
 		return -1;
@@ -441,6 +551,7 @@ void reconcile_close(struct reconciler *r)
 {
 	if (r == NULL)
 		return;
+	bmp_learn_close(r->feed);
 	frr_learn_close(r->learn);
 	close_timer(r, r->resync_fd);
 	close_timer(r, r->soon_fd);
@@ -531,4 +642,5 @@ void reconcile_get_status(const struct reconciler *r, struct reconcile_status *o
 	out->n_checks = r->n_checks;
 	out->n_disagreements = r->n_disagreements;
 	frr_learn_query_counts(r->learn, &out->queried, &out->query_rounds);
+	bmp_learn_get_status(r->feed, &out->feed);
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "bgp_peers.h"
+#include "bmp_learn.h"
 #include "config.h"
 #include "event_loop.h"
 #include "frr_vty.h"
@@ -46,6 +47,7 @@ struct reconcile_status {
 	uint64_t n_checks;          /* full fetches compared with what the feed made learn */
 	uint64_t n_disagreements;   /* routes where they differed, in all */
 	uint64_t queried, query_rounds; /* prefixes asked one by one, and request rounds */
+	struct bmp_learn_status feed;
 };
 
 /* Opens the kernel and monitor sockets, adopts the kernel's routes of our

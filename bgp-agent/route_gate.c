@@ -145,3 +145,8 @@ bool route_gate_waits_for_eor(const struct route_gate *g)
 {
 	return !g->open && g->have_rib && g->eor_ms == 0;
 }
+
+bool route_gate_needs_table(const struct route_gate *g)
+{
+	return !g->open && (!g->have_rib || g->no_best > 0);
+}

@@ -63,6 +63,9 @@ bool route_gate_is_open(const struct route_gate *g);
 const char *route_gate_reason(const struct route_gate *g);
 /* True while the gate is closed and dst was one of the adopted routes. */
 bool route_gate_protects(const struct route_gate *g, const struct prefix *dst);
+/* True while the gate is closed and lacks a complete table with a best path
+ * for every prefix (learning per prefix does not tell it). */
+bool route_gate_needs_table(const struct route_gate *g);
 /* True while the gate still waits for the peers' End-of-RIB (so learning
  * should keep reading them). */
 bool route_gate_waits_for_eor(const struct route_gate *g);

@@ -191,6 +191,24 @@ static void print_routes(const json_t *st, const char *key, const char *title, F
 	table_print(&t, out);
 }
 
+/* bgpd's BMP feed, absent from the reports of older agents. */
+static void print_feed(const json_t *f, FILE *out)
+{
+	if (f == NULL)
+		return;
+	fprintf(out, "Feed:   BMP %s", str(f, "state"));
+	if (strcmp(str(f, "state"), "off") == 0) {
+		fputc('\n', out);
+		return;
+	}
+	fprintf(out, ", %lld messages, %lld parse errors, %lld prefixes queried, %lld disagreements",
+		num(f, "messages"), num(f, "parse_errors"), num(f, "prefixes_queried"),
+		num(f, "disagreements"));
+	if (num(f, "last_event_ago_ms") >= 0)
+		fprintf(out, "; last: %s %lld ms ago", str(f, "last_event"), num(f, "last_event_ago_ms"));
+	fputc('\n', out);
+}
+
 static void print_header(const json_t *st, FILE *out)
 {
 	const json_t *a = json_object_get(st, "agent"), *f = json_object_get(st, "frr"),
@@ -223,6 +241,7 @@ static void print_header(const json_t *st, FILE *out)
 	if (json_object_get(s, "nexthop_groups") != NULL)
 		fprintf(out, "        nexthop groups: %s\n", str(s, "nexthop_groups"));
 	fprintf(out, "Sweep:  %s\n", str(s, "stale_sweep"));
+	print_feed(json_object_get(st, "feed"), out);
 }
 
 void status_print_text(const json_t *st, FILE *out)

@@ -272,6 +272,28 @@ static json_t *route_counts_json(struct agent *a)
 			 (json_int_t)c->failed);
 }
 
+static json_int_t ago_ms(uint64_t when)
+{
+	return when != 0 ? (json_int_t)(monotonic_ms() - when) : -1;
+}
+
+/* bgpd's BMP feed: "off" (frr.bmp_port 0), "waiting" (bgpd not connected:
+ * no BMP module, or away; learning polls the vty), "connected". */
+static json_t *feed_json(struct agent *a)
+{
+	struct reconcile_status rs;
+	const struct bmp_learn_status *f = &rs.feed;
+
+	reconcile_get_status(a->rec, &rs);
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:I, s:I, s:I}", "state",
+			 !f->enabled ? "off" : f->connected ? "connected" : "waiting",
+			 "sessions", (json_int_t)f->sessions, "messages", (json_int_t)f->messages,
+			 "parse_errors", (json_int_t)f->parse_errors, "last_message_ago_ms",
+			 ago_ms(f->last_message_ms), "last_event", f->last_event,
+			 "last_event_ago_ms", ago_ms(f->last_event_ms), "prefixes_queried",
+			 (json_int_t)rs.queried, "disagreements", (json_int_t)rs.n_disagreements);
+}
+
 /* Everything but the route lists; rejected is handed back for the caller. */
 static json_t *build_summary(struct agent *a, json_t **rejected)
 {
@@ -282,6 +304,7 @@ static json_t *build_summary(struct agent *a, json_t **rejected)
 	count_filtered(peers, *rejected);
 	json_object_set_new(o, "agent", agent_json(a));
 	json_object_set_new(o, "frr", frr_json(a));
+	json_object_set_new(o, "feed", feed_json(a));
 	json_object_set_new(o, "peers", peers);
 	json_object_set_new(o, "routes", route_counts_json(a));
 	sync = sync_json(a);

@@ -23,8 +23,10 @@ before=$(kroutes node1)
 
 # The node restarts its agent and FRR while the ToR is silent: the desired
 # set is the anchor plus the held routes for as long as End-of-RIB is missing.
-vty tor1 "configure terminal" "router bgp 65000" "neighbor 192.168.1.11 shutdown" >/dev/null
+# The agent stops first: a running one drops the routes of a peer that goes
+# down at once (the BMP feed's Peer Down).
 agent_stop node1
+vty tor1 "configure terminal" "router bgp 65000" "neighbor 192.168.1.11 shutdown" >/dev/null
 frr_stop node1
 frr_start node1 "$(frr_bootstrap node1)" "${AGENT_BGPD[@]}"
 log_lines=$(wc -l <"$WORK/node1-agent.log")

@@ -95,10 +95,13 @@ static void prefix_without_best_path_holds(void **state)
 
 	(void)state;
 	closed_gate(&g);
+	assert_true(route_gate_needs_table(&g));
 	route_gate_table(&g, 3);
+	assert_true(route_gate_needs_table(&g));
 	route_gate_peers(&g, 2000, true);
 	assert_false(route_gate_update(&g, 2000 + QUIET * 4));
 	route_gate_table(&g, 0);
+	assert_false(route_gate_needs_table(&g));
 	assert_false(route_gate_update(&g, 2000 + QUIET * 4)); /* End-of-RIB seen now */
 	assert_true(route_gate_update(&g, 2000 + QUIET * 5));
 	route_gate_free(&g);
