@@ -333,9 +333,14 @@ static int send_all(struct kroute *kr, struct apply_ctx *a, size_t n)
  * for those still to send, 0 for those already right in the kernel. */
 static void prepare_ops(struct kroute *kr, struct apply_ctx *a, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		a->results[i] = RESULT_PENDING;
+	kroute_nhg_move_groups(kr, a->ops, n, a->results, a->nh_ids);
 	for (size_t i = 0; i < n; i++) {
 		bool skip = false;
 
+		if (a->results[i] != RESULT_PENDING)
+			continue;
 		a->nh_ids[i] = kroute_nhg_prepare(kr, &a->ops[i], &skip);
 		a->results[i] = skip ? KROUTE_OK : RESULT_PENDING;
 	}

@@ -282,6 +282,74 @@ uint32_t kroute_nhg_prepare(struct kroute *kr, const struct route_op *op, bool *
 	return set_for(kr, ids, n);
 }
 
+/* Changes group gid to members ids in the kernel and here. 0 or -1. */
+static int replace_group(struct kroute *kr, uint32_t gid, const uint32_t *ids, size_t n)
+{
+	struct nhg_obj next = *nhg_find(&kr->nhg, gid);
+	struct nl_msg *msg;
+	int rc;
+
+	next.n_members = n;
+	memcpy(next.members, ids, n * sizeof(ids[0]));
+	if ((msg = nhg_msg_replace(&next, kr->protocol)) == NULL)
+		return -1;
+	if ((rc = kroute_talk(kr, msg, NULL, NULL, NULL)) != 0) {
+		log_warnx("kernel routes: changing nexthop group %u: %s", gid, strerror(-rc));
+		return -1;
+	}
+	nhg_set_members(&kr->nhg, nhg_find(&kr->nhg, gid), ids, n);
+	return 0;
+}
+
+/* Whether every route on group gid is REPLACEd to one same set of next hops
+ * in ops (into set, *set_n); then the group itself can change. */
+static bool all_move_alike(struct kroute *kr, uint32_t gid, const struct route_op *ops, size_t n,
+			   uint32_t *set, size_t *set_n)
+{
+	size_t movers = 0;
+	struct nhg_obj *g;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct route *r = ops[i].route;
+		uint32_t ids[ROUTE_MAX_NEXTHOPS];
+		size_t k;
+
+		if (ops[i].kind != ROUTE_OP_REPLACE || nhg_route_get(&kr->nhg, &r->dst, r->metric) != gid)
+			continue;
+		if (r->type != ROUTE_UNICAST || (k = members_of(kr, r, ids)) == 0)
+			return false;
+		if (movers++ == 0) {
+			memcpy(set, ids, k * sizeof(ids[0]));
+			*set_n = k;
+		} else if (k != *set_n || memcmp(set, ids, k * sizeof(ids[0])) != 0) {
+			return false;
+		}
+	}
+	g = nhg_find(&kr->nhg, gid);
+	return g != NULL && movers > 0 && movers == g->users && !nhg_is_set(&kr->nhg, gid, set, *set_n);
+}
+
+void kroute_nhg_move_groups(struct kroute *kr, const struct route_op *ops, size_t n, int *results,
+			    uint32_t *nh_ids)
+{
+	/* By index: finding members may add objects (and move the array). */
+	for (size_t gi = 0; kr->nhg_on && gi < kr->nhg.n_objs; gi++) {
+		const struct nhg_obj *g = &kr->nhg.objs[gi];
+		uint32_t gid = g->id, set[ROUTE_MAX_NEXTHOPS];
+		size_t set_n = 0;
+
+		if (!g->ours || !g->is_group || g->users == 0 ||
+		    !all_move_alike(kr, gid, ops, n, set, &set_n) || replace_group(kr, gid, set, set_n) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (ops[i].kind == ROUTE_OP_REPLACE &&
+			    nhg_route_get(&kr->nhg, &ops[i].route->dst, ops[i].route->metric) == gid) {
+				results[i] = KROUTE_OK;
+				nh_ids[i] = gid;
+			}
+	}
+}
+
 void kroute_nhg_commit(struct kroute *kr, const struct route_op *op, uint32_t id)
 {
 	if (!kr->nhg_supported)

@@ -93,6 +93,15 @@ static void drop_member(struct nhg_table *t, uint32_t id)
 	}
 }
 
+void nhg_set_members(struct nhg_table *t, struct nhg_obj *group, const uint32_t *ids, size_t n)
+{
+	for (size_t i = 0; i < group->n_members; i++)
+		release(t, group->members[i]);
+	memcpy(group->members, ids, n * sizeof(ids[0]));
+	group->n_members = n;
+	nhg_hold_members(t, group);
+}
+
 void nhg_remove(struct nhg_table *t, uint32_t id)
 {
 	struct nhg_obj *o = nhg_find(t, id);

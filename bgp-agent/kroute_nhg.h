@@ -50,6 +50,8 @@ void nhg_remove(struct nhg_table *t, uint32_t id);
 /* A group takes a reference on each of its members (call once per group). */
 void nhg_hold_members(struct nhg_table *t, const struct nhg_obj *group);
 
+/* A group's members become ids (sorted), moving their references. */
+void nhg_set_members(struct nhg_table *t, struct nhg_obj *group, const uint32_t *ids, size_t n);
 /* Our member for route next hop nh (same gateway; same link for a link-local one). */
 struct nhg_obj *nhg_find_member(struct nhg_table *t, const struct nexthop *nh);
 /* Our object whose next hops are exactly the members ids (sorted): the member

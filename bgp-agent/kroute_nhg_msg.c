@@ -37,11 +37,10 @@ static int put_member(struct nl_msg *msg, const struct nhg_obj *o)
 	return nla_put(msg, NHA_GATEWAY, (int)ip_addr_len(o->nh.gw.family), o->nh.gw.u.bytes);
 }
 
-struct nl_msg *nhg_msg_create(const struct nhg_obj *o, uint8_t protocol)
+static struct nl_msg *new_object(const struct nhg_obj *o, uint8_t protocol, int how)
 {
 	int family = o->is_group ? AF_UNSPEC : o->nh.gw.family;
-	struct nl_msg *msg = nhmsg_new(RTM_NEWNEXTHOP, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK,
-				       family, protocol);
+	struct nl_msg *msg = nhmsg_new(RTM_NEWNEXTHOP, how | NLM_F_ACK, family, protocol);
 
 	if (msg == NULL)
 		return NULL;
@@ -51,6 +50,16 @@ struct nl_msg *nhg_msg_create(const struct nhg_obj *o, uint8_t protocol)
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *nhg_msg_create(const struct nhg_obj *o, uint8_t protocol)
+{
+	return new_object(o, protocol, NLM_F_CREATE | NLM_F_EXCL);
+}
+
+struct nl_msg *nhg_msg_replace(const struct nhg_obj *group, uint8_t protocol)
+{
+	return new_object(group, protocol, NLM_F_REPLACE);
 }
 
 struct nl_msg *nhg_msg_delete(uint32_t id)

@@ -12,6 +12,8 @@
 
 /* Create-only (an id another owner holds is refused, never overwritten). */
 struct nl_msg *nhg_msg_create(const struct nhg_obj *o, uint8_t protocol);
+/* Replaces an existing group's members (the routes on it follow at once). */
+struct nl_msg *nhg_msg_replace(const struct nhg_obj *group, uint8_t protocol);
 struct nl_msg *nhg_msg_delete(uint32_t id);
 struct nl_msg *nhg_msg_dump_request(void);
 /* A dumped or notified object; -1 for kinds we never make (blackhole, fdb,

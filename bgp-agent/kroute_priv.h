@@ -43,6 +43,11 @@ int kroute_nhg_dumped_route(struct kroute *kr, uint32_t id, struct route *r);
 /* The object op's route should point at (0: inline next hops), created if
  * needed; *skip when the route already points at one with these next hops. */
 uint32_t kroute_nhg_prepare(struct kroute *kr, const struct route_op *op, bool *skip);
+/* Groups all of whose routes move to one same set of next hops (say, a
+ * peer gone or back) are changed in place, one request each: those
+ * operations are settled (results[i] = 0, nh_ids[i] = the group). */
+void kroute_nhg_move_groups(struct kroute *kr, const struct route_op *ops, size_t n, int *results,
+			    uint32_t *nh_ids);
 /* op succeeded with object id: the route now uses it. */
 void kroute_nhg_commit(struct kroute *kr, const struct route_op *op, uint32_t id);
 /* What we knew of the objects proved wrong: forget it, delete nothing
