@@ -34,7 +34,19 @@ failure_lab_up() {
 	lab_up || return 1
 	for n in $(lab_nodes); do lab_pods_add "node$n" 1 || return 1; done
 	wait_until 60 lab_converged && wait_until 20 lab_all_ecmp &&
-		wait_until 20 lab_bfd_up tor1 "$NODES" && wait_until 20 lab_bfd_up tor2 "$NODES"
+		wait_until 20 lab_bfd_up tor1 "$NODES" && wait_until 20 lab_bfd_up tor2 "$NODES" &&
+		wait_until 30 agents_settled
+}
+# agents_settled: every agent left its start-up hold (all peers sent
+# End-of-RIB and the table was quiet for 5 s): the steady state a failure
+# hits in production. A node FRR restart sooner after the start hid the
+# lost pod CIDR of a missing 'route-map delay-timer 0' (176 packets instead
+# of ~2500).
+agents_settled() {
+	local n
+	for n in $(lab_nodes); do
+		grep -q 'stale routes may now be removed' "$LAB_STATE/node$n/agent.log" || return 1
+	done
 }
 both_via_tor2_only() {
 	lab_only_via node1 "$(pod_cidr 2)" up-tor2 && lab_only_via node2 "$(pod_cidr 1)" up-tor2
