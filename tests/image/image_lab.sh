@@ -55,7 +55,7 @@ tor_sessions() { # N: the ToR has N established sessions
 		jq '[.ipv4Unicast.peers[] | select(.state == "Established")] | length')" = "$1" ]
 }
 check "ToR: a session with each of the 3 nodes" wait_until 60 tor_sessions 3
-has_proto_route() { ip -n "$(ns "$1")" route show proto 52 | grep -q "^$2 via"; }
+has_proto_route() { ip -n "$(ns "$1")" route show proto 52 | grep -Eq "^$2 (nhid [0-9]+ )?via"; }
 for n in 1 2 3; do
 	for m in 1 2 3; do
 		[ $n = $m ] && continue
