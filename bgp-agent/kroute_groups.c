@@ -386,6 +386,7 @@ static void collect_kind(struct kroute *kr, bool groups)
 			i++;
 			continue;
 		}
+		log_debug("kernel routes: nexthop object %u no longer used: deleting it", id);
 		delete_object(kr, id);
 		nhg_remove(&kr->nhg, id); /* the last object moved to i */
 	}
@@ -399,6 +400,9 @@ void kroute_nhg_forget(struct kroute *kr)
 
 void kroute_nhg_collect(struct kroute *kr)
 {
+	for (size_t i = 0; i < kr->nhg.n_objs; i++)
+		log_debug("kernel routes: nexthop object %u%s: %zu users", kr->nhg.objs[i].id,
+			  kr->nhg.objs[i].ours ? "" : " (not ours)", kr->nhg.objs[i].users);
 	if (!kr->nhg_supported || kr->nhg_unsure)
 		return;
 	collect_kind(kr, true); /* groups first: they hold members */
