@@ -113,9 +113,9 @@ static void setup_lab(void)
 	add_address("d1", "fd00:2::11/64");
 }
 
-/* A route of another owner, added with plain libnl. */
-static void add_foreign_route(const char *dst, const char *gw, uint32_t table, uint8_t proto,
-			      uint32_t metric)
+/* A route as another owner (or an admin) writes it, with plain libnl. */
+static void put_route_as(const char *dst, const char *gw, uint32_t table, uint8_t proto,
+			 uint32_t metric, int flags)
 {
 	struct rtnl_route *r = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
@@ -130,32 +130,22 @@ static void add_foreign_route(const char *dst, const char *gw, uint32_t table, u
 	rtnl_route_set_priority(r, metric);
 	rtnl_route_nh_set_gateway(nh, g);
 	rtnl_route_add_nexthop(r, nh);
-	assert_int_equal(rtnl_route_add(helper_sk, r, NLM_F_CREATE | NLM_F_EXCL), 0);
+	assert_int_equal(rtnl_route_add(helper_sk, r, flags), 0);
 	nl_addr_put(d);
 	nl_addr_put(g);
 	rtnl_route_put(r);
 }
 
+static void add_foreign_route(const char *dst, const char *gw, uint32_t table, uint8_t proto,
+			      uint32_t metric)
+{
+	put_route_as(dst, gw, table, proto, metric, NLM_F_CREATE | NLM_F_EXCL);
+}
+
 /* `ip route replace DST via GW proto P`: as an admin would. */
 static void replace_route_as(const char *dst, const char *gw, uint8_t proto)
 {
-	struct rtnl_route *r = rtnl_route_alloc();
-	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	struct nl_addr *d = NULL, *g = NULL;
-
-	assert_int_equal(nl_addr_parse(dst, AF_UNSPEC, &d), 0);
-	assert_int_equal(nl_addr_parse(gw, AF_UNSPEC, &g), 0);
-	rtnl_route_set_family(r, nl_addr_get_family(d));
-	assert_int_equal(rtnl_route_set_dst(r, d), 0);
-	rtnl_route_set_table(r, TABLE);
-	rtnl_route_set_protocol(r, proto);
-	rtnl_route_set_priority(r, ROUTE_METRIC_LEARNED);
-	rtnl_route_nh_set_gateway(nh, g);
-	rtnl_route_add_nexthop(r, nh);
-	assert_int_equal(rtnl_route_add(helper_sk, r, NLM_F_CREATE | NLM_F_REPLACE), 0);
-	nl_addr_put(d);
-	nl_addr_put(g);
-	rtnl_route_put(r);
+	put_route_as(dst, gw, TABLE, proto, ROUTE_METRIC_LEARNED, NLM_F_CREATE | NLM_F_REPLACE);
 }
 
 /* Counts kernel routes to dst (any table, any protocol) with this protocol. */
