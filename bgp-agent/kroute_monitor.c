@@ -195,6 +195,23 @@ static bool nexthop_event_matters(struct kroute_monitor *m, struct nlmsghdr *h)
 /* Ours deleted (by anyone: a reconcile restores what is still wanted), ours
  * changed by someone else, or a route of another owner that replaced one in
  * our table. */
+/* A deletion is news while the route is one we still hold (someone else
+ * deleted it); our own deletions have left ours already (NULL: any is). */
+static bool own_route_held(struct nlmsghdr *h, const struct route_set *ours)
+{
+	const struct route *r, *end;
+	struct prefix dst;
+	uint32_t metric;
+
+	if (ours == NULL || kroute_msg_route_key(h, &dst, &metric) != 0)
+		return true;
+	end = ours->routes + ours->n;
+	for (r = route_set_find(ours, &dst); r != NULL && r < end && prefix_equal(&r->dst, &dst); r++)
+		if (r->metric == metric)
+			return true;
+	return false;
+}
+
 static bool route_event_matters(struct kroute_monitor *m, struct nlmsghdr *h,
 				const struct route_set *ours)
 {
@@ -205,7 +222,7 @@ static bool route_event_matters(struct kroute_monitor *m, struct nlmsghdr *h,
 		return false;
 	if (rtm->rtm_protocol == m->protocol) {
 		if (h->nlmsg_type == RTM_DELROUTE)
-			return true;
+			return own_route_held(h, ours);
 		if (m->kr != NULL && (id = nhg_msg_route_nh_id(h)) != 0)
 			return !points_where_we_put_it(m->kr, h, id);
 		return own_route_differs(h, ours);
