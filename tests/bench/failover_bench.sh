@@ -5,7 +5,8 @@
 # flow (tests/lib/probe.py: 8 UDP flows each way between node1-pod1 and
 # node2-pod1, a packet per flow every 10 ms). Per failure: lost packets (both
 # directions together) and the longest gap of one flow, min/median/max,
-# against the targets of README.md's "What a failure costs".
+# against the targets of README.md's "What a failure costs". FAILURES="..."
+# picks some (names in tests/lab/fabric_failures.sh).
 # The lab is bounded by `timeout` (run.sh) and removed on every exit.
 LAB=fo$$
 . "$(dirname "$0")/../lab/fabric_failures.sh"

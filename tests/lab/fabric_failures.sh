@@ -22,7 +22,7 @@ declare -F lab_up >/dev/null || . "$(dirname "${BASH_SOURCE[0]}")/lab.sh"
 . "$REPO/tests/lib/probe.sh"
 MODE=fabric DUALSTACK=0
 
-FAILURES="tor-freeze uplink-cut tor-frr-restart node-frr-restart agent-restart node-gone"
+FAILURES=${FAILURES:-"tor-freeze uplink-cut tor-frr-restart node-frr-restart agent-restart node-gone"}
 # The settings the figures depend on (printed with them).
 failure_settings() {
 	echo "hold 9 s / keepalive 3 s, BFD 100 ms x 3 (nodes and ToRs), graceful restart on (restart time 5 s, ToR check-control-plane-failure)"
@@ -115,7 +115,11 @@ failure_run() {
 	sleep 1 # the probe sees what follows the outcome, too
 	failure_heal "$1"
 	# Back to full ECMP before the probe stops: the heal is measured as well.
-	wait_until 30 lab_all_ecmp || FAIL_OK=0
+	# (Not BFD: after a ToR freeze tor1's BFD sessions do not all settle
+	# within 60 s, an open finding; see README "What a failure costs".)
+	t0=$(now_ms)
+	wait_until 60 lab_all_ecmp || FAIL_OK=0
+	FAIL_HEAL_MS=$(( $(now_ms) - t0 ))
 	sleep 1
 	probe_stop
 	FAIL_LOST=$(probe_lost) FAIL_GAP=$(probe_gap)
@@ -152,7 +156,7 @@ failure_test() {
 	failure_run "$name"
 	check_eq "$name: $(failure_outcome "$name"), then ECMP over both ToRs again" "$FAIL_OK" 1
 	[ "$FAIL_OK" = 1 ] || lab_dump
-	note "$name: outcome after $FAIL_MS ms; probe (8 flows each way, 10 ms): $(probe_summary)"
+	note "$name: outcome after $FAIL_MS ms, ECMP back $FAIL_HEAL_MS ms after healing; probe (8 flows each way, 10 ms): $(probe_summary)"
 	note "settings: $(failure_settings)"
 	read -r kind bound <<<"$(failure_bound "$name")"
 	if [ "$kind" = lost ]; then
