@@ -329,6 +329,27 @@ static void on_route(struct nlmsghdr *h)
 	account(slot, 1);
 }
 
+/* The kernel removes the IPv4 routes that use a deleted nexthop object
+ * without a route notification for each. */
+static void drop_routes_via(uint32_t id)
+{
+	bool again = true;
+	size_t i;
+
+	/* a removal shifts later routes back, even across the wrap: pass again */
+	while (again) {
+		again = false;
+		for (i = 0; i < cap; i++) {
+			if (routes[i].used && routes[i].nhid == id) {
+				account(&routes[i], -1);
+				table_remove(&routes[i]);
+				used--;
+				again = true;
+			}
+		}
+	}
+}
+
 static void on_nexthop(struct nlmsghdr *h)
 {
 	struct nhmsg *nhm = NLMSG_DATA(h);
@@ -354,6 +375,7 @@ static void on_nexthop(struct nlmsghdr *h)
 	if (h->nlmsg_type == RTM_DELNEXTHOP) {
 		if (slot)
 			*slot = nhs[--n_nhs];
+		drop_routes_via(nh.id);
 	} else if (slot) {
 		*slot = nh;
 	} else if (n_nhs < MAX_NH) {
