@@ -46,7 +46,8 @@ router bgp 65000
 exit
 !
 CONF
-check "FRR starts on the node" frr_start node "$tmp/node.frr"
+# The rendered file has the `bmp targets` block: bgpd with its BMP module, as it runs for the agent.
+check "FRR starts on the node" frr_start node "$tmp/node.frr" -M bmp
 check "FRR starts on the ToR" frr_start tor "$tmp/tor.frr"
 check "session comes up" wait_until 60 bgp_established node 192.168.1.1
 
