@@ -19,8 +19,12 @@
 #include "kroute_priv.h"
 #include "log.h"
 
-/* "off" makes new routes use inline next hops, as on a kernel without
- * nexthop objects: only the tests use it, to cover that path. */
+/* Nexthop groups are used only with "on". Off by default: with zebra
+ * running beside the agent, a group of ours ended up holding zebra's
+ * member for the next hop of a peer that had gone (agent_routes, tor2
+ * stopped: 10.244.100.0/24 kept a next hop via the dead peer while bgpd had
+ * only the other one); inline next hops are right there. "off" says so
+ * explicitly (the tests cover both paths). */
 #define NHG_ENV "BGP_AGENT_NEXTHOP_GROUPS"
 /* Ids another owner took meanwhile (EEXIST) are skipped this many times. */
 #define CREATE_ATTEMPTS 4
@@ -49,6 +53,9 @@ void kroute_nhg_open(struct kroute *kr)
 		refuse(kr, "reading the kernel's nexthop objects failed");
 	else if (env != NULL && strcmp(env, "off") == 0)
 		refuse(kr, "turned off by %s=off", NHG_ENV);
+	else if (env == NULL || strcmp(env, "on") != 0)
+		refuse(kr, "off by default until a known fault is fixed (%s=on turns them on)",
+		       NHG_ENV);
 }
 
 /* --- dump ------------------------------------------------------------ */

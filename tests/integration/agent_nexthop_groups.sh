@@ -14,6 +14,8 @@
 # timeout: 150
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$(dirname "$0")/../lib/agent_testlib.sh"
+# Nexthop groups are off by default (kroute_groups.c says why): this test turns them on.
+AGENT_RUN=(env BGP_AGENT_NEXTHOP_GROUPS=on)
 need_root
 
 TOR1='{ name = "tor1"; address = "192.168.1.1"; asn = 65000; }'
@@ -106,7 +108,7 @@ check_eq "foreign object still untouched" "$(nh 1)" "$foreign"
 agent_stop node1
 AGENT_RUN=(env BGP_AGENT_NEXTHOP_GROUPS=off)
 agent_start node1
-AGENT_RUN=()
+AGENT_RUN=(env BGP_AGENT_NEXTHOP_GROUPS=on)
 vty tor1 "configure terminal" "router bgp 65000" "address-family ipv4 unicast" \
 	"network 10.244.11.0/24" >/dev/null
 check "groups refused: a new route is installed" wait_until 30 has_route node1 '^10\.244\.11\.0/24 via 192\.168\.1\.1 '
