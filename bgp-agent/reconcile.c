@@ -174,8 +174,13 @@ static void on_feed_session(void *arg, bool up)
 	r->incremental = up;
 	r->feed_synced = false;
 	frr_learn_set_feed(r->learn, up);
-	if (up)
+	/* The feed can reach a restarted bgpd before the vty poll notices the
+	 * restart: its first table (still empty) must not sweep our routes. */
+	if (up) {
+		route_gate_close(&r->gate, monotonic_ms(), "bgpd's BMP feed (re)connected",
+				 &r->actual);
 		frr_learn_fetch_soon(r->learn); /* the consistency check at (re)connect */
+	}
 }
 
 static void on_feed_changed(void *arg, const struct prefix *v, size_t n)
